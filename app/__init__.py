@@ -1,0 +1,61 @@
+"""The Kundstig web application: ``create_app()`` wires settings, storage,
+sessions, security, the queue and the blueprints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from app.settings import Settings
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` may hold Flask settings and ``SETTINGS`` (a
+    :class:`Settings`); without it, settings come from ``KUNDSTIG_*`` variables."""
+    from app import database, errors, queue, security, templating
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.jobs import bp as jobs_bp
+    from app.projects import bp as projects_bp
+    from app.schema import check_current
+    from app.sessions import DatabaseSessionInterface
+
+    config = dict(config or {})
+    settings: Settings = config.pop("SETTINGS", None) or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_path), instance_relative_config=True)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        SESSION_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
+        WTF_CSRF_SSL_STRICT=True,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.config.update(config)
+    app.extensions["kundstig.settings"] = settings
+
+    db = database.init_app(app, settings.database_url)
+    if not app.config.get("SKIP_SCHEMA_CHECK"):
+        check_current(db.engine)
+    app.session_interface = DatabaseSessionInterface(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+    security.init_app(app)
+    queue.init_app(app, settings.queue_url)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(api_bp)
+    security.csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions
+    return app
+
+
+def get_settings(app: Flask) -> Settings:
+    return app.extensions["kundstig.settings"]  # type: ignore[no-any-return]

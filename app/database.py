@@ -1,0 +1,51 @@
+"""Engine and per-request sessions, owned by the app (no Flask-SQLAlchemy).
+
+Safe requests (GET/HEAD/OPTIONS) get a read session; the rest a writer
+session, which on SQLite starts with ``BEGIN IMMEDIATE``. Views commit once,
+through ``research.db.transaction``; anything left uncommitted is rolled back
+at teardown.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from research.db import make_engine, make_session_factory
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Database:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.writer: sessionmaker[Session] = make_session_factory(engine, writer=True)
+        self.reader: sessionmaker[Session] = make_session_factory(engine, writer=False)
+
+
+def init_app(app: Flask, database_url: str) -> Database:
+    database = Database(make_engine(database_url))
+    app.extensions["kundstig.db"] = database
+    app.teardown_appcontext(_close_session)
+    return database
+
+
+def get_database(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["kundstig.db"]  # type: ignore[no-any-return]
+
+
+def db_session() -> Session:
+    """The session of the current request (created on first use)."""
+    if "db_session" not in g:
+        database = get_database()
+        factory = database.reader if request and request.method in SAFE_METHODS else database.writer
+        g.db_session = factory()
+    return g.db_session  # type: ignore[no-any-return]
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()

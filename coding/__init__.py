@@ -1,0 +1,1 @@
+"""Codebook, codings, memos, audit events, the NLP helper and the analyses."""

@@ -1,0 +1,51 @@
+"""Memos on a project, source, code or coding."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from coding.events import record
+from research.db import Base, new_guid, utcnow
+from research.errors import InvalidInput
+
+MEMO_TARGETS = ("project", "source", "code", "coding")
+
+
+class Memo(Base):
+    __tablename__ = "memo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    target_type: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int | None] = mapped_column(index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def add_memo(session: Session, *, project_id: int, target_type: str, target_id: int | None, text: str,
+             author_id: int | None) -> Memo:
+    if target_type not in MEMO_TARGETS:
+        raise InvalidInput(f"A memo belongs to one of: {', '.join(MEMO_TARGETS)}.")
+    if not text.strip():
+        raise InvalidInput("An empty memo cannot be saved.")
+    memo = Memo(project_id=project_id, target_type=target_type,
+                target_id=None if target_type == "project" else target_id, text=text.strip(), author_id=author_id)
+    session.add(memo)
+    session.flush()
+    record(session, "memo.add", user_id=author_id, project_id=project_id, object_type="memo", object_id=memo.id,
+           after={"target_type": target_type, "target_id": memo.target_id})
+    return memo
+
+
+def memos_of(session: Session, project_id: int, target_type: str | None = None,
+             target_id: int | None = None) -> list[Memo]:
+    stmt = select(Memo).where(Memo.project_id == project_id).order_by(Memo.created_at.desc())
+    if target_type is not None:
+        stmt = stmt.where(Memo.target_type == target_type, Memo.target_id == target_id)
+    return list(session.scalars(stmt))

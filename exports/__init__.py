@@ -1,0 +1,1 @@
+"""Writers and readers of outside formats: REFI-QDA, spreadsheets, reports, networks, backups."""

@@ -1,0 +1,1 @@
+"""Projects, members, participants, sources and their text: the research material."""
