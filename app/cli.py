@@ -194,7 +194,7 @@ def project_list(as_json: bool) -> None:
 @one_line_errors
 def demo() -> None:
     from app import get_settings
-    from research.demo.loader import ensure_demo
+    from coding.demo.loader import ensure_demo
 
     app = _app()
     with _sessions(app)() as session:

@@ -43,18 +43,18 @@ def summarise(session: Session, project_id: int) -> ProjectSummary:
     codes_by_kind = dict(session.execute(
         select(Code.kind, func.count()).where(Code.project_id == project_id, Code.is_folder.is_(False))
         .group_by(Code.kind)
-    ).tuples())
+    ).all())
     codings, coders = session.execute(
         select(func.count(Coding.id), func.count(func.distinct(Coding.coder_id))).where(Coding.project_id == project_id)
     ).one()
     per_source = dict(session.execute(
         select(Coding.source_id, func.count()).where(Coding.project_id == project_id).group_by(Coding.source_id)
-    ).tuples())
+    ).all())
     rows = session.execute(
         select(Source.id, Source.name, Source.kind, Source.language, func.length(Source.text), Participant.name)
         .outerjoin(Participant, Participant.id == Source.participant_id)
         .where(Source.project_id == project_id).order_by(Source.kind, Source.name)
-    ).tuples()
+    ).all()
     return ProjectSummary(
         sources_by_kind=count_by_kind(session, project_id),
         participants=session.scalar(select(func.count()).select_from(Participant)

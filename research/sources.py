@@ -122,9 +122,13 @@ def add_source(
     encoding_warning: str | None = None,
     details: dict[str, Any] | None = None,
     created_by: int | None = None,
+    identity: str | None = None,
 ) -> Source:
-    """Store a normalised text with its segments and original bytes; refuses exact duplicates."""
-    digest = sha256_of(original)
+    """Store a normalised text with its segments and original bytes; refuses exact duplicates.
+
+    ``identity`` replaces the file's hash as the duplicate key when one file
+    yields several sources (the questions of a survey)."""
+    digest = identity or sha256_of(original)
     duplicate = session.scalar(select(Source.name).where(Source.project_id == project_id, Source.sha256 == digest))
     if duplicate is not None:
         raise Conflict(f"'{original_name or name}' is already in this project as '{duplicate}'.")

@@ -248,6 +248,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_code_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_code_project_id'), ['project_id'], unique=False)
 
+    op.create_table('job_file',
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('media_type', sa.String(length=120), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['job.id'], name=op.f('fk_job_file_job_id_job'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('job_id', name=op.f('pk_job_file'))
+    )
     op.create_table('source',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -425,6 +433,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_source_participant_id'))
 
     op.drop_table('source')
+    op.drop_table('job_file')
     with op.batch_alter_table('code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_code_project_id'))
         batch_op.drop_index(batch_op.f('ix_code_parent_id'))

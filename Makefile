@@ -1,0 +1,41 @@
+# Kundstig: `make run` serves the app with the demo project; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+E2E := tests/e2e
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export KUNDSTIG_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run install test test-deps lint bench fuzz clean
+
+run: install
+	$(BIN)/kundstig db upgrade
+	$(BIN)/kundstig demo
+	$(BIN)/kundstig serve --host 127.0.0.1 --port 5000
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# What the browser tests need beyond Python: Debian's chromium and axe-core from npm.
+test-deps: install
+	command -v chromium >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+	test -f $(E2E)/node_modules/axe-core/axe.min.js || npm ci --prefix $(E2E) --no-audit --no-fund --loglevel=error
+
+lint: install
+	$(BIN)/ruff check app research coding exports tests bench
+	$(BIN)/lint-imports
+
+test: test-deps lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(E2E)/node_modules .pytest_cache

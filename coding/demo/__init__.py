@@ -1,0 +1,1 @@
+"""The demo project: a bilingual customer-journey study written for Kundstig."""

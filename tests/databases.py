@@ -1,0 +1,66 @@
+"""The databases the suite runs on: SQLite always, PostgreSQL unless told otherwise.
+
+``KUNDSTIG_TEST_DATABASES`` lists them (default ``sqlite,postgresql``);
+``KUNDSTIG_TEST_POSTGRES_URL`` points at the PostgreSQL server. A listed
+database that cannot be reached fails the run: it never skips quietly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from coding.all_models import metadata
+from research.db import make_engine
+
+POSTGRES_URL = os.environ.get("KUNDSTIG_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def backends() -> list[str]:
+    return [b.strip() for b in os.environ.get("KUNDSTIG_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
+
+
+def url_for(backend: str, directory: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{directory / 'test.db'}"
+    if backend == "postgresql":
+        return POSTGRES_URL
+    raise ValueError(f"unknown test database {backend!r}")
+
+
+def reset(engine: Engine) -> None:
+    """An empty database: no tables at all (so migrations start from nothing)."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        with engine.begin() as connection:
+            for table in inspect(connection).get_table_names():
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
+
+
+def clear(engine: Engine) -> None:
+    """Delete every row, keeping the schema (fast isolation between tests)."""
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+def connect(backend: str, directory: Path) -> Engine:
+    engine = make_engine(url_for(backend, directory))
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means the same thing here
+        raise RuntimeError(
+            f"The {backend} test database is not reachable ({exc.__class__.__name__}). Start it, or run with "
+            f"KUNDSTIG_TEST_DATABASES=sqlite to test on SQLite only."
+        ) from exc
+    return engine
