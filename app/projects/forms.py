@@ -9,7 +9,7 @@ from research.projects import LANGUAGES, Role
 class ProjectForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
-    language = SelectField("Main language of the material", choices=list(LANGUAGES.items()), default="sv")
+    language = SelectField("Main language of the material", choices=dict(LANGUAGES), default="sv")
     company_name = StringField("The studied company", validators=[Length(max=200)],
                                description="Its own actors and touchpoints are told apart from the wider network.")
     company_aliases = TextAreaField("Other names of the company", validators=[Length(max=2000)],
@@ -18,7 +18,7 @@ class ProjectForm(FlaskForm):
 
 
 class NewProjectForm(ProjectForm):
-    phase_model = SelectField("Phase model", choices=[(key, label) for key, (label, _) in PHASE_MODELS.items()],
+    phase_model = SelectField("Phase model", choices={key: label for key, (label, _) in PHASE_MODELS.items()},
                               default="six")
 
 
@@ -29,8 +29,8 @@ class PhasesForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = EmailField("E-mail of an existing account", validators=[DataRequired(), Length(max=320)])
-    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role], default=Role.CODER.value)
+    role = SelectField("Role", choices={r.value: r.value.capitalize() for r in Role}, default=Role.CODER.value)
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role])
+    role = SelectField("Role", choices={r.value: r.value.capitalize() for r in Role})
