@@ -3,12 +3,12 @@
 Safe requests (GET/HEAD/OPTIONS) get a read session; the rest a writer
 session, which on SQLite starts with ``BEGIN IMMEDIATE``. Views commit once,
 through ``research.db.transaction``; anything left uncommitted is rolled back
-at teardown.
+when the response is ready.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,7 @@ class Database:
 def init_app(app: Flask, database_url: str) -> Database:
     database = Database(make_engine(database_url))
     app.extensions["kundstig.db"] = database
+    app.after_request(_release_session)
     app.teardown_appcontext(_close_session)
     return database
 
@@ -42,6 +43,14 @@ def db_session() -> Session:
         factory = database.reader if request and request.method in SAFE_METHODS else database.writer
         g.db_session = factory()
     return g.db_session  # type: ignore[no-any-return]
+
+
+def _release_session(response: Response) -> Response:
+    """End the request's transaction once the response is built, before the
+    session cookie is saved: on SQLite an open writer transaction would
+    otherwise block that save (and an error page would wait for its own lock)."""
+    _close_session(None)
+    return response
 
 
 def _close_session(_exc: BaseException | None) -> None:

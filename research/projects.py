@@ -186,7 +186,10 @@ def members_of(session: Session, project_id: int) -> list[Membership]:
 
 
 def add_member(session: Session, *, project_id: int, email: str, role: Role) -> Membership:
-    user = get_user_by_email(session, email)
+    try:
+        user = get_user_by_email(session, email)
+    except NotFound as exc:
+        raise InvalidInput(f"There is no account for '{email}'; ask them to register first.") from exc
     if role_in(session, project_id=project_id, user_id=user.id) is not None:
         raise Conflict(f"{user.email} is already a member of this project.")
     membership = Membership(project_id=project_id, user_id=user.id, role=role)
