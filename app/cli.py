@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -35,10 +36,17 @@ def one_line_errors(command: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-def _app(check_schema: bool = True) -> Flask:
+@contextmanager
+def _app(check_schema: bool = True) -> Iterator[Flask]:
+    """The app for one command; its database connections are closed afterwards."""
     from app import create_app
+    from app.database import get_database
 
-    return create_app({"SKIP_SCHEMA_CHECK": not check_schema})
+    app = create_app({"SKIP_SCHEMA_CHECK": not check_schema})
+    try:
+        yield app
+    finally:
+        get_database(app).engine.dispose()
 
 
 def _sessions(app: Flask) -> Any:
@@ -60,16 +68,16 @@ def main() -> None:
 def serve(host: str, port: int, no_worker: bool) -> None:
     from waitress import serve as waitress_serve
 
-    app = _app()
-    worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
-    click.echo(f"Kundstig is running on http://{host}:{port}/  (Ctrl+C stops it)")
-    try:
-        waitress_serve(app, host=host, port=port, threads=8, ident="kundstig", max_request_body_size=
-                       app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+    with _app() as app:
+        worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
+        click.echo(f"Kundstig is running on http://{host}:{port}/  (Ctrl+C stops it)")
+        try:
+            waitress_serve(app, host=host, port=port, threads=8, ident="kundstig", max_request_body_size=
+                           app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
 
 
 @main.command(help="Run a job worker (use several, on several machines, with a redis:// queue).")
@@ -79,11 +87,11 @@ def worker(threads: int | None) -> None:
     from app import get_settings
     from app.queue import get_queue
 
-    app = _app()
-    queue = get_queue(app)
-    count = threads or get_settings(app).worker_threads
-    consumer = queue.huey.create_consumer(workers=count, worker_type="thread", periodic=False, check_worker_health=True)
-    consumer.run()
+    with _app() as app:
+        queue = get_queue(app)
+        count = threads or get_settings(app).worker_threads
+        consumer = queue.huey.create_consumer(workers=count, worker_type="thread", periodic=False, check_worker_health=True)
+        consumer.run()
 
 
 @main.group(help="Database schema.")
@@ -97,9 +105,9 @@ def upgrade() -> None:
     from app.database import get_database
     from app.schema import head_revision, upgrade as run_upgrade
 
-    app = _app(check_schema=False)
-    run_upgrade(get_database(app).engine)
-    click.echo(f"Database schema is at {head_revision()}.")
+    with _app(check_schema=False) as app:
+        run_upgrade(get_database(app).engine)
+        click.echo(f"Database schema is at {head_revision()}.")
 
 
 @main.group(help="User accounts.")
@@ -120,10 +128,10 @@ def user_create(email: str, password_stdin: bool, name: str) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    app = _app()
-    with _sessions(app)() as session, transaction(session):
-        created = create_user(session, email=email, password=password, display_name=name)
-    click.echo(f"Created {created.email} (id {created.id}).")
+    with _app() as app:
+        with _sessions(app)() as session, transaction(session):
+            created = create_user(session, email=email, password=password, display_name=name)
+        click.echo(f"Created {created.email} (id {created.id}).")
 
 
 @main.group(help="API tokens.")
@@ -139,10 +147,10 @@ def token_create(email: str, name: str) -> None:
     from research.accounts import create_token, get_user_by_email
     from research.db import transaction
 
-    app = _app()
-    with _sessions(app)() as session, transaction(session):
-        secret = create_token(session, user_id=get_user_by_email(session, email).id, name=name)
-    click.echo(secret)
+    with _app() as app:
+        with _sessions(app)() as session, transaction(session):
+            secret = create_token(session, user_id=get_user_by_email(session, email).id, name=name)
+        click.echo(secret)
 
 
 @main.group(help="Projects.")
@@ -164,14 +172,14 @@ def project_create(name: str, owner: str, company: str, phase_model: str, langua
     from research.db import transaction
     from research.projects import create_project
 
-    app = _app()
-    with _sessions(app)() as session, transaction(session):
-        owner_user = get_user_by_email(session, owner)
-        created = create_project(session, owner_id=owner_user.id, name=name, company_name=company,
-                                 phase_model=phase_model, language=language)
-        record(session, "project.create", user_id=owner_user.id, project_id=created.id, object_type="project",
-               object_id=created.id, after={"name": created.name})
-    click.echo(created.id)
+    with _app() as app:
+        with _sessions(app)() as session, transaction(session):
+            owner_user = get_user_by_email(session, owner)
+            created = create_project(session, owner_id=owner_user.id, name=name, company_name=company,
+                                     phase_model=phase_model, language=language)
+            record(session, "project.create", user_id=owner_user.id, project_id=created.id, object_type="project",
+                   object_id=created.id, after={"name": created.name})
+        click.echo(created.id)
 
 
 @project.command("list", help="List projects (all of them: this is an administrator's command).")
@@ -180,14 +188,14 @@ def project_create(name: str, owner: str, company: str, phase_model: str, langua
 def project_list(as_json: bool) -> None:
     from research.projects import all_projects
 
-    app = _app()
-    with _sessions(app)() as session:
-        for item in all_projects(session):
-            if as_json:
-                click.echo(json.dumps({"id": item.id, "name": item.name, "company_name": item.company_name},
-                                      ensure_ascii=False))
-            else:
-                click.echo(f"{item.id}\t{item.name}")
+    with _app() as app:
+        with _sessions(app)() as session:
+            for item in all_projects(session):
+                if as_json:
+                    click.echo(json.dumps({"id": item.id, "name": item.name, "company_name": item.company_name},
+                                          ensure_ascii=False))
+                else:
+                    click.echo(f"{item.id}\t{item.name}")
 
 
 @main.command(help="Create the demo project (once) and print its login.")
@@ -196,11 +204,11 @@ def demo() -> None:
     from app import get_settings
     from coding.demo.loader import ensure_demo
 
-    app = _app()
-    with _sessions(app)() as session:
-        login = ensure_demo(session, get_settings(app).instance_path)
-    click.echo(f"Demo project: '{login.project_name}' (id {login.project_id})")
-    click.echo(f"Demo login:   {login.email}  /  {login.password}")
+    with _app() as app:
+        with _sessions(app)() as session:
+            login = ensure_demo(session, get_settings(app).instance_path)
+        click.echo(f"Demo project: '{login.project_name}' (id {login.project_id})")
+        click.echo(f"Demo login:   {login.email}  /  {login.password}")
 
 
 if __name__ == "__main__":
