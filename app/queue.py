@@ -37,6 +37,8 @@ class Queue:
         with transaction(session):
             job = create_job(session, kind=kind, project_id=project_id, user_id=user_id, params=params)
         self._run(job.id)
+        with transaction(session):
+            session.refresh(job)  # an immediate queue (tests) has already run it
         return job
 
     def status(self, session: Session, job_id: int) -> Job:
