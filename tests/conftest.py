@@ -42,7 +42,7 @@ def migrated_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
     databases.reset(engine)
     upgrade(engine)
     yield engine
-    engine.dispose()
+    databases.drop(request.param, engine)
 
 
 def settings_for(database_url: str, instance: Path, **overrides: Any) -> Settings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from coding.all_models import metadata
 from research.db import make_engine
@@ -23,11 +23,29 @@ def backends() -> list[str]:
 
 
 def url_for(backend: str, directory: Path) -> str:
+    """SQLite: a file in the run's temp folder. PostgreSQL: a database of this
+    run's own (created next to ``KUNDSTIG_TEST_POSTGRES_URL``'s), so parallel
+    runs on one server never see each other's tables."""
     if backend == "sqlite":
         return f"sqlite:///{directory / 'test.db'}"
     if backend == "postgresql":
-        return POSTGRES_URL
+        return POSTGRES_URL.rsplit("/", 1)[0] + f"/kundstig_test_{os.getpid()}"
     raise ValueError(f"unknown test database {backend!r}")
+
+
+def _server_admin(statement: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+def drop(backend: str, engine: Engine) -> None:
+    engine.dispose()
+    if backend == "postgresql":
+        _server_admin(f"DROP DATABASE IF EXISTS {engine.url.database} WITH (FORCE)")
 
 
 def reset(engine: Engine) -> None:
@@ -54,8 +72,13 @@ def clear(engine: Engine) -> None:
 
 
 def connect(backend: str, directory: Path) -> Engine:
-    engine = make_engine(url_for(backend, directory))
+    url = url_for(backend, directory)
     try:
+        if backend == "postgresql":
+            database = url.rsplit("/", 1)[1]
+            _server_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            _server_admin(f"CREATE DATABASE {database}")
+        engine = make_engine(url)
         with engine.connect():
             pass
     except Exception as exc:  # noqa: BLE001 - any failure to connect means the same thing here

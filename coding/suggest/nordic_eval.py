@@ -1,0 +1,96 @@
+"""Recall of the rule-based suggesters on the hand-labelled Nordic excerpts.
+
+An actor or goal counts as found when a suggestion of that suggester overlaps its gold
+span. Phase accuracy uses the five-phase template and cue words only (no embedder).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from coding.suggest.actors import ActorSuggester
+from coding.suggest.goals import GoalSuggester
+from coding.suggest.phases import PhaseSuggester, phase_concept
+from coding.suggest.types import SegmentInput, SuggestContext, Suggestion
+
+COMPANY = ("Nordbo",)
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    segment: SegmentInput
+    actors: list[tuple[int, int]]
+    goals: list[tuple[int, int]]
+    phase: str | None
+
+
+def load_excerpts() -> tuple[list[Excerpt], list[tuple[int, str, str]]]:
+    data = json.loads(resources.files("coding.suggest").joinpath("data/nordic_eval.json")
+                      .read_text(encoding="utf-8"))
+    excerpts = []
+    offset = 0
+    for number, item in enumerate(data["excerpts"]):
+        text = item["text"]
+        segment = SegmentInput(number, 1, offset, offset + len(text), text, item["lang"])
+
+        def span(quote: str, text: str = text, offset: int = offset) -> tuple[int, int]:
+            start = text.index(quote)
+            return offset + start, offset + start + len(quote)
+
+        excerpts.append(Excerpt(segment, [span(a) for a in item["actors"]],
+                                [span(g) for g in item["goals"]], item["phase"]))
+        offset += len(text) + 2
+    phases = [(int(p), str(n), str(d)) for p, n, d in data["phases"]]
+    return excerpts, phases
+
+
+def nordic_report() -> dict[str, object]:
+    """Actor recall, goal-clause recall and phase accuracy, overall and per language."""
+    excerpts, phases = load_excerpts()
+    ctx = SuggestContext(codebook=[], company_aliases=COMPANY, phases=phases)
+    segments = [e.segment for e in excerpts]
+    actors = ActorSuggester().suggest(segments, ctx)
+    goals = GoalSuggester().suggest(segments, ctx)
+    phase_of = {s.start: s for s in PhaseSuggester().suggest(segments, ctx)}
+    concepts = {position: phase_concept(name, description) for position, name, description in phases}
+    report: dict[str, object] = {}
+    for lang in (None, "sv", "nb", "da", "en"):
+        chosen = [e for e in excerpts if lang is None or e.segment.language == lang]
+        gold_actors = [span for e in chosen for span in e.actors]
+        gold_goals = [span for e in chosen for span in e.goals]
+        phased = [e for e in chosen if e.phase]
+        right = sum(
+            1 for e in phased
+            if (s := phase_of.get(e.segment.start)) is not None
+            and s.extra is not None
+            and concepts.get(int(str(s.extra["phase_position"]))) == e.phase
+        )
+        report[lang or "all"] = {
+            "excerpts": len(chosen),
+            "actor_recall": _recall(gold_actors, actors),
+            "actor_precision": _precision(gold_actors, [s for s in actors if _in(s, chosen)]),
+            "goal_recall": _recall(gold_goals, goals),
+            "goal_precision": _precision(gold_goals, [s for s in goals if _in(s, chosen)]),
+            "phase_accuracy": round(right / len(phased), 3) if phased else None,
+        }
+    return report
+
+
+def _recall(gold: list[tuple[int, int]], found: list[Suggestion]) -> float | None:
+    if not gold:
+        return None
+    hit = sum(any(s.start < end and start < s.end for s in found) for start, end in gold)
+    return round(hit / len(gold), 3)
+
+
+def _precision(gold: list[tuple[int, int]], found: list[Suggestion]) -> float | None:
+    if not found:
+        return None
+    hit = sum(any(s.start < end and start < s.end for start, end in gold) for s in found)
+    return round(hit / len(found), 3)
+
+
+def _in(suggestion: Suggestion, excerpts: list[Excerpt]) -> bool:
+    return any(e.segment.start <= suggestion.start < e.segment.end for e in excerpts)
