@@ -90,7 +90,8 @@ def worker(threads: int | None) -> None:
     with _app() as app:
         queue = get_queue(app)
         count = threads or get_settings(app).worker_threads
-        consumer = queue.huey.create_consumer(workers=count, worker_type="thread", periodic=False, check_worker_health=True)
+        consumer = queue.huey.create_consumer(workers=count, worker_type="thread", periodic=False,
+                                              check_worker_health=True)
         consumer.run()
 
 
@@ -103,7 +104,8 @@ def db() -> None:
 @one_line_errors
 def upgrade() -> None:
     from app.database import get_database
-    from app.schema import head_revision, upgrade as run_upgrade
+    from app.schema import head_revision
+    from app.schema import upgrade as run_upgrade
 
     with _app(check_schema=False) as app:
         run_upgrade(get_database(app).engine)

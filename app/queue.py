@@ -50,7 +50,8 @@ class Queue:
             if not job.status.finished:
                 job.cancel_requested = True
                 if job.status is JobStatus.QUEUED:
-                    job.status, job.finished_at, job.message = JobStatus.CANCELLED, utcnow(), "Cancelled before it started."
+                    job.status, job.finished_at = JobStatus.CANCELLED, utcnow()
+                    job.message = "Cancelled before it started."
         return job
 
 

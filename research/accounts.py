@@ -146,7 +146,9 @@ def clear_failures(session: Session, key: str) -> None:
 
 # --- sessions --------------------------------------------------------------
 
-def open_session(session: Session, *, user_id: int | None, data: dict[str, Any], user_agent: str = "") -> tuple[str, AuthSession]:
+def open_session(
+    session: Session, *, user_id: int | None, data: dict[str, Any], user_agent: str = ""
+) -> tuple[str, AuthSession]:
     """A new session with a fresh secret (returned once, for the cookie)."""
     secret = secrets.token_urlsafe(32)
     row = AuthSession(token_hash=hash_secret(secret), user_id=user_id, data=data, user_agent=user_agent[:300])

@@ -67,7 +67,9 @@ def define_attribute(session: Session, *, project_id: int, name: str, type: str 
                      choices: list[str] | None = None) -> AttributeDef:
     if type not in ATTRIBUTE_TYPES:
         raise InvalidInput(f"Unknown attribute type '{type}'; use one of {', '.join(ATTRIBUTE_TYPES)}.")
-    existing = session.scalar(select(AttributeDef).where(AttributeDef.project_id == project_id, AttributeDef.name == name))
+    existing = session.scalar(
+        select(AttributeDef).where(AttributeDef.project_id == project_id, AttributeDef.name == name)
+    )
     if existing is not None:
         return existing
     attribute = AttributeDef(project_id=project_id, name=name.strip()[:200], type=type, choices=list(choices or []))
@@ -97,7 +99,9 @@ def attributes_of(participant: Participant) -> dict[str, str]:
 
 
 def participants_of(session: Session, project_id: int) -> list[Participant]:
-    return list(session.scalars(select(Participant).where(Participant.project_id == project_id).order_by(Participant.name)))
+    return list(session.scalars(
+        select(Participant).where(Participant.project_id == project_id).order_by(Participant.name)
+    ))
 
 
 def get_participant(session: Session, *, project_id: int, participant_id: int) -> Participant:

@@ -32,7 +32,9 @@ class Role(enum.StrEnum):
         return self.rank >= needed.rank
 
 
-LANGUAGES = {"sv": "Svenska", "nb": "Norsk bokmål", "nn": "Norsk nynorsk", "da": "Dansk", "en": "English", "fi": "Suomi"}
+LANGUAGES = {
+    "sv": "Svenska", "nb": "Norsk bokmål", "nn": "Norsk nynorsk", "da": "Dansk", "en": "English", "fi": "Suomi",
+}
 
 
 class Project(Base):
@@ -79,7 +81,9 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="memberships")
@@ -157,7 +161,9 @@ def role_in(session: Session, *, project_id: int, user_id: int) -> Role | None:
     )
 
 
-def get_project_for(session: Session, *, project_id: int, user_id: int, needs: Role = Role.VIEWER) -> tuple[Project, Role]:
+def get_project_for(
+    session: Session, *, project_id: int, user_id: int, needs: Role = Role.VIEWER
+) -> tuple[Project, Role]:
     """The project and the user's role in it; NotFound for outsiders, PermissionDenied for too small a role."""
     role = role_in(session, project_id=project_id, user_id=user_id)
     project = session.get(Project, project_id) if role is not None else None

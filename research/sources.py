@@ -161,7 +161,9 @@ def get_source(session: Session, *, project_id: int, source_id: int) -> Source:
 
 
 def sources_of(session: Session, project_id: int) -> list[Source]:
-    return list(session.scalars(select(Source).where(Source.project_id == project_id).order_by(Source.kind, Source.name)))
+    return list(session.scalars(
+        select(Source).where(Source.project_id == project_id).order_by(Source.kind, Source.name)
+    ))
 
 
 def count_by_kind(session: Session, project_id: int) -> dict[SourceKind, int]:

@@ -10,7 +10,7 @@ from coding.suggest.goals import GoalSuggester
 from coding.suggest.learner import LearnerSuggester
 from coding.suggest.lexical import LexicalSuggester
 from coding.suggest.phases import PhaseSuggester
-from coding.suggest.types import SegmentInput, Suggester, SuggestContext, Suggestion
+from coding.suggest.types import SegmentInput, SuggestContext, Suggester, Suggestion
 
 
 def default_suggesters() -> list[Suggester]:
