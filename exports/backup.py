@@ -59,6 +59,11 @@ def _tables(project_id: int) -> list[tuple[str, Select[Any]]]:
     ]
 
 
+def table_names() -> list[str]:
+    """The tables of a backup, parents before children (the order of restoring)."""
+    return [name for name, _ in _tables(0)]
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
