@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app import database, errors, queue, security, templating
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.health import bp as health_bp
     from app.jobs import bp as jobs_bp
     from app.projects import bp as projects_bp
     from app.schema import check_current
@@ -50,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(api_bp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -87,9 +88,12 @@ def worker(threads: int | None) -> None:
     from app import get_settings
     from app.queue import get_queue
 
+    from app.health import start_heartbeat, worker_name
+
     with _app() as app:
         queue = get_queue(app)
         count = threads or get_settings(app).worker_threads
+        start_heartbeat(queue.huey, worker_name())
         consumer = queue.huey.create_consumer(workers=count, worker_type="thread", periodic=False,
                                               check_worker_health=True)
         consumer.run()
@@ -211,6 +215,53 @@ def demo() -> None:
             login = ensure_demo(session, get_settings(app).instance_path)
         click.echo(f"Demo project: '{login.project_name}' (id {login.project_id})")
         click.echo(f"Demo login:   {login.email}  /  {login.password}")
+
+
+@main.command(help="Check the database, the queue and the workers; exit 1 unless all are fine.")
+@one_line_errors
+def health() -> None:
+    from app.health import check
+
+    with _app() as app:
+        report = check(app)
+    click.echo(json.dumps(report))
+    if report["status"] != "ok":
+        sys.exit(1)
+
+
+@main.command(help="Write a backup archive of one project to FILE (everything but pseudonymisation keys).")
+@click.argument("project_id", type=int)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True))
+@one_line_errors
+def backup(project_id: int, output: str) -> None:
+    from exports.backup import write_backup
+    from research.errors import NotFound
+    from research.projects import Project
+
+    with _app() as app, _sessions(app)() as session:
+        if session.get(Project, project_id) is None:
+            raise NotFound(f"There is no project {project_id}.")
+        partial = f"{output}.partial"
+        with open(partial, "wb") as out:
+            counts = write_backup(session, project_id, out)
+        os.replace(partial, output)
+    click.echo(f"Wrote {output}: {counts.get('source', 0)} sources, {counts.get('coding', 0)} codings.")
+
+
+@main.command(help="Restore a backup archive as a new project owned by --owner; prints its id.")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--owner", required=True, help="E-mail of the account that will own the restored project.")
+@one_line_errors
+def restore(archive: str, owner: str) -> None:
+    from exports.restore import restore_backup
+    from research.accounts import get_user_by_email
+    from research.db import transaction
+
+    with open(archive, "rb") as handle:
+        data = handle.read()
+    with _app() as app, _sessions(app)() as session, transaction(session):
+        result = restore_backup(session, data, owner_id=get_user_by_email(session, owner).id)
+    click.echo(result.project_id)
 
 
 if __name__ == "__main__":
