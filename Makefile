@@ -37,5 +37,9 @@ test: test-deps lint
 bench: install
 	$(BIN)/python -m bench
 
+# The property tests of tests/fuzz with many more examples than `make test` gives them.
+fuzz: install
+	KUNDSTIG_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
+
 clean:
 	rm -rf $(VENV) $(E2E)/node_modules .pytest_cache
