@@ -78,9 +78,13 @@ def define_attribute(session: Session, *, project_id: int, name: str, type: str 
     return attribute
 
 
-def set_attribute(session: Session, participant: Participant, attribute: AttributeDef, value: Any) -> None:
+def set_attribute(session: Session, participant: Participant, attribute: AttributeDef, value: Any, *,
+                  flush: bool = True) -> None:
+    """Set (or with an empty value remove) a value; bulk imports pass ``flush=False`` and flush once."""
     text = "" if value is None else str(value).strip()
-    current = next((v for v in participant.values if v.attribute_id == attribute.id), None)
+    # A value added without a flush has no attribute_id yet, only its attribute.
+    current = next((v for v in participant.values
+                    if v.attribute_id == attribute.id or (v.attribute_id is None and v.attribute is attribute)), None)
     if not text:
         if current is not None:
             participant.values.remove(current)
@@ -91,7 +95,8 @@ def set_attribute(session: Session, participant: Participant, attribute: Attribu
         participant.values.append(AttributeValue(attribute=attribute, value=text))
     else:
         current.value = text
-    session.flush()
+    if flush:
+        session.flush()
 
 
 def attributes_of(participant: Participant) -> dict[str, str]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from research.db import Base, new_guid, utcnow
 from research.errors import Conflict, InvalidInput, NotFound
+from research.search_index import index_segments
 from research.segmenting import Span
 
 
@@ -150,6 +151,7 @@ def add_source(
     session.flush()
     session.add(SourceFile(source_id=source.id, data=original))
     session.flush()
+    index_segments(session, [(s.id, text[s.start:s.end]) for s in source.segments])
     return source
 
 
