@@ -10,10 +10,12 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coding.codebook import Code, get_code
 from coding.events import record
+from coding.memos import add_memo
 from research.db import Base, new_guid, utcnow
 from research.errors import Conflict, InvalidInput, NotFound
 from research.sources import Source, get_source
@@ -130,7 +132,8 @@ def change_coding(
 def remove_coding(session: Session, *, project_id: int, coding_id: int, user_id: int | None) -> None:
     coding = get_coding(session, project_id=project_id, coding_id=coding_id)
     record(session, "coding.remove", user_id=user_id, project_id=project_id, object_type="coding",
-           object_id=coding.id, before=coding.snapshot())
+           object_id=coding.id, before={**coding.snapshot(), "coder_id": coding.coder_id,
+                                        "origin": coding.origin.value, "guid": coding.guid})
     session.delete(coding)
     session.flush()
 
@@ -140,3 +143,57 @@ def codings_of_source(session: Session, *, source_id: int, coder_id: int | None 
     if coder_id is not None:
         stmt = stmt.where(Coding.coder_id == coder_id)
     return list(session.scalars(stmt))
+
+
+def apply_code(
+    session: Session,
+    *,
+    project_id: int,
+    source_id: int,
+    code_id: int,
+    start: int,
+    end: int,
+    user_id: int | None,
+    client_key: str | None = None,
+    memo: str | None = None,
+    origin: Origin = Origin.MANUAL,
+) -> tuple[Coding, bool]:
+    """Code a span once per ``client_key``: a retried request returns the coding it
+    made the first time (and ``False``), even when two retries race each other."""
+    if client_key is not None and not 8 <= len(client_key) <= 64:
+        raise InvalidInput("client_key must be 8 to 64 characters long (a UUID fits).")
+    if client_key is not None:
+        earlier = session.scalar(select(Coding).where(Coding.project_id == project_id, Coding.client_key == client_key))
+        if earlier is not None:
+            return earlier, False
+    existing = session.scalar(select(Coding.id).where(
+        Coding.source_id == source_id, Coding.code_id == code_id, Coding.start == start, Coding.end == end,
+        Coding.coder_id == user_id))
+    try:
+        with session.begin_nested():
+            coding = add_coding(session, project_id=project_id, source_id=source_id, code_id=code_id, start=start,
+                                end=end, user_id=user_id, origin=origin, client_key=client_key)
+    except IntegrityError:
+        earlier = session.scalar(select(Coding).where(Coding.project_id == project_id, Coding.client_key == client_key))
+        if earlier is None:
+            raise
+        return earlier, False
+    created = existing is None
+    if created and memo and memo.strip():
+        add_memo(session, project_id=project_id, target_type="coding", target_id=coding.id, text=memo,
+                 author_id=user_id)
+    return coding, created
+
+
+def find_codings(
+    session: Session, *, project_id: int, source_id: int | None = None, code_id: int | None = None,
+    coder_id: int | None = None,
+) -> list[Coding]:
+    stmt = select(Coding).where(Coding.project_id == project_id)
+    if source_id is not None:
+        stmt = stmt.where(Coding.source_id == source_id)
+    if code_id is not None:
+        stmt = stmt.where(Coding.code_id == code_id)
+    if coder_id is not None:
+        stmt = stmt.where(Coding.coder_id == coder_id)
+    return list(session.scalars(stmt.order_by(Coding.source_id, Coding.start, Coding.end, Coding.id)))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from coding.events import record
 from research.db import Base, new_guid, utcnow
-from research.errors import InvalidInput
+from research.errors import Conflict, InvalidInput, NotFound
 
 MEMO_TARGETS = ("project", "source", "code", "coding")
 
@@ -49,3 +49,24 @@ def memos_of(session: Session, project_id: int, target_type: str | None = None,
     if target_type is not None:
         stmt = stmt.where(Memo.target_type == target_type, Memo.target_id == target_id)
     return list(session.scalars(stmt))
+
+
+def edit_memo(session: Session, *, project_id: int, memo_id: int, text: str, user_id: int | None,
+              seen_at: datetime | None = None) -> Memo:
+    """Replace a memo's text. ``seen_at`` is the ``updated_at`` the editor started from:
+    when someone saved the memo since, the edit is refused instead of overwriting theirs."""
+    memo = session.get(Memo, memo_id)
+    if memo is None or memo.project_id != project_id:
+        raise NotFound("No such memo in this project.")
+    if not text.strip():
+        raise InvalidInput("An empty memo cannot be saved.")
+    if seen_at is not None and abs((memo.updated_at - seen_at).total_seconds()) > 1e-3:
+        raise Conflict("Someone changed this memo after you opened it; reload to see their text before editing.")
+    before = memo.text
+    memo.text = text.strip()
+    memo.updated_at = utcnow()
+    session.flush()
+    record(session, "memo.change", user_id=user_id, project_id=project_id, object_type="memo", object_id=memo.id,
+           before={"text": before}, after={"target_type": memo.target_type, "target_id": memo.target_id,
+                                           "text": memo.text})
+    return memo
