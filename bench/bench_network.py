@@ -12,6 +12,8 @@ from collections.abc import Callable
 from itertools import accumulate
 from typing import TypeVar
 
+from sqlalchemy.orm import Session
+
 from coding.facts import (
     ACTOR,
     CHANNEL,
@@ -165,3 +167,19 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def run_database(session: Session, project_id: int) -> list[tuple[str, float]]:
+    """The same services the pages call, reading a project from the database: the
+    evidence load (queries and facts), the network with its figures, the journey map."""
+    from coding.evidence import journey_for, load_evidence, network_for
+    from research.projects import Project
+
+    results: list[tuple[str, float]] = []
+    project = session.get(Project, project_id)
+    assert project is not None
+    evidence = _timed("database: load evidence", results, lambda: load_evidence(session, project))
+    _timed(f"database: network_for ({len(evidence.codings):,} codings)", results,
+           lambda: network_for(session, project_id))
+    _timed("database: journey_for", results, lambda: journey_for(session, project_id))
+    return results
