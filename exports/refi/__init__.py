@@ -1,0 +1,1 @@
+"""REFI-QDA exchange: .qdpx/.qdc writer, lenient reader with a data-loss report, and the importer."""

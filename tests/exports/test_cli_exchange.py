@@ -1,0 +1,59 @@
+"""`kundstig export` and `kundstig import-project` against the test database."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import main
+from app.cli_exchange import export_command, import_project_command
+from app.database import get_database
+
+
+@pytest.fixture
+def kundstig(app, monkeypatch, tmp_path):
+    url = get_database(app).engine.url.render_as_string(hide_password=False)
+    for name, value in {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "INSTANCE_PATH": str(tmp_path),
+                        "QUEUE_URL": "memory://"}.items():
+        monkeypatch.setenv(f"KUNDSTIG_{name}", value)
+    # The lead wires these into app.cli; until then the test registers them itself.
+    monkeypatch.setitem(main.commands, "export", export_command)
+    monkeypatch.setitem(main.commands, "import-project", import_project_command)
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, list(args))
+        return result.exit_code, result.output
+
+    return run
+
+
+def test_a_project_is_exported_in_every_format_and_imported_back_with_a_json_report(kundstig, demo, tmp_path):
+    owner, project_id = demo
+    for fmt in ("qdpx", "qdc", "csv", "xlsx"):
+        target = tmp_path / f"demo.{fmt}"
+        code, out = kundstig("export", str(project_id), "--format", fmt, "-o", str(target))
+        assert code == 0, out
+        assert target.stat().st_size > 0 and f"Wrote {target}" in out
+    assert zipfile.is_zipfile(tmp_path / "demo.qdpx")
+    code, out = kundstig("import-project", str(tmp_path / "demo.qdpx"), "--owner", owner.email, "--json")
+    assert code == 0, out
+    result = json.loads(out)
+    assert result["created"] and result["counts"]["codings"] == 287
+    assert result["data_loss"]["lost"] == []
+    code, out = kundstig("import-project", str(tmp_path / "demo.qdc"), "--owner", owner.email, "--into",
+                         str(result["project_id"]))
+    assert code == 0 and out.startswith(f"Merged into project {result['project_id']}: 0 codes")
+
+
+def test_cli_errors_are_one_line_and_leave_no_partial_file(kundstig, demo, tmp_path):
+    owner, project_id = demo
+    bad = tmp_path / "bad.qdpx"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    code, out = kundstig("import-project", str(bad), "--owner", owner.email)
+    assert code == 1 and out.startswith("Error: ") and len(out.strip().splitlines()) == 1
+    code, out = kundstig("export", "999999", "--format", "qdpx", "-o", str(tmp_path / "none.qdpx"))
+    assert code == 1 and "no project 999999" in out
+    assert not list(tmp_path.glob("none.qdpx*"))
