@@ -7,7 +7,7 @@ E2E := tests/e2e
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export KUNDSTIG_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run install test test-deps lint bench fuzz clean
+.PHONY: run install test test-deps lint bench fuzz frontend clean
 
 run: install
 	$(BIN)/kundstig db upgrade
@@ -41,5 +41,10 @@ bench: install
 fuzz: install
 	KUNDSTIG_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
 
+# Refresh the vendored browser libraries (committed under app/static/vendor/) from the lockfile.
+frontend:
+	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+	cp frontend/node_modules/cytoscape/dist/cytoscape.min.js app/static/vendor/cytoscape.min.js
+
 clean:
-	rm -rf $(VENV) $(E2E)/node_modules .pytest_cache
+	rm -rf $(VENV) $(E2E)/node_modules frontend/node_modules .pytest_cache

@@ -19,10 +19,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.health import bp as health_bp
+    from app.ingest import bp as ingest_bp
     from app.jobs import bp as jobs_bp
+    from app.network import bp as network_bp
     from app.projects import bp as projects_bp
+    from app.report import bp as report_bp
     from app.schema import check_current
     from app.sessions import DatabaseSessionInterface
+    from app.suggestions import bp as suggestions_bp
+    from app.workbench import bp as workbench_bp
 
     config = dict(config or {})
     settings: Settings = config.pop("SETTINGS", None) or Settings.from_env()
@@ -40,7 +45,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db = database.init_app(app, settings.database_url)
     if not app.config.get("SKIP_SCHEMA_CHECK"):
-        check_current(db.engine)
+        try:
+            check_current(db.engine)
+        except Exception:
+            db.engine.dispose()
+            raise
     app.session_interface = DatabaseSessionInterface(
         idle=timedelta(minutes=settings.session_idle_minutes),
         absolute=timedelta(hours=settings.session_absolute_hours),
@@ -54,7 +63,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(report_bp)
+    app.register_blueprint(network_bp)
+    app.register_blueprint(ingest_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(workbench_bp)
+    app.register_blueprint(suggestions_bp)
     security.csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions
     return app
 

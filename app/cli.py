@@ -6,54 +6,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
-from flask import Flask
-from sqlalchemy.exc import OperationalError
 
-from app.schema import SchemaOutOfDate
-from app.settings import SettingsError
-from research.errors import DomainError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def one_line_errors(command: F) -> F:
-    """Turn expected failures into a one-line reason and exit status 1."""
-    @wraps(command)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (DomainError, SettingsError, SchemaOutOfDate, ValueError) as exc:
-            raise click.ClickException(str(exc)) from exc
-        except OperationalError as exc:
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            raise click.ClickException(f"cannot reach the database ({reason}); check KUNDSTIG_DATABASE_URL") from exc
-
-    return wrapped  # type: ignore[return-value]
-
-
-@contextmanager
-def _app(check_schema: bool = True) -> Iterator[Flask]:
-    """The app for one command; its database connections are closed afterwards."""
-    from app import create_app
-    from app.database import get_database
-
-    app = create_app({"SKIP_SCHEMA_CHECK": not check_schema})
-    try:
-        yield app
-    finally:
-        get_database(app).engine.dispose()
-
-
-def _sessions(app: Flask) -> Any:
-    from app.database import get_database
-
-    return get_database(app).writer
+from app.cli_exchange import export_command, import_project_command
+from app.cli_import import import_command
+from app.cli_network import journey_command, network_command
+from app.cli_nlp import eval_group, suggest_command
+from app.cli_support import cli_app, one_line_errors, writer_sessions
 
 
 @click.group(help="Kundstig: qualitative research on customer journeys. Settings come from KUNDSTIG_* variables.")
@@ -69,7 +29,7 @@ def main() -> None:
 def serve(host: str, port: int, no_worker: bool) -> None:
     from waitress import serve as waitress_serve
 
-    with _app() as app:
+    with cli_app() as app:
         worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
         click.echo(f"Kundstig is running on http://{host}:{port}/  (Ctrl+C stops it)")
         try:
@@ -86,11 +46,10 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 @one_line_errors
 def worker(threads: int | None) -> None:
     from app import get_settings
+    from app.health import start_heartbeat, worker_name
     from app.queue import get_queue
 
-    from app.health import start_heartbeat, worker_name
-
-    with _app() as app:
+    with cli_app() as app:
         queue = get_queue(app)
         count = threads or get_settings(app).worker_threads
         start_heartbeat(queue.huey, worker_name())
@@ -111,7 +70,7 @@ def upgrade() -> None:
     from app.schema import head_revision
     from app.schema import upgrade as run_upgrade
 
-    with _app(check_schema=False) as app:
+    with cli_app(check_schema=False) as app:
         run_upgrade(get_database(app).engine)
         click.echo(f"Database schema is at {head_revision()}.")
 
@@ -134,8 +93,8 @@ def user_create(email: str, password_stdin: bool, name: str) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with _app() as app:
-        with _sessions(app)() as session, transaction(session):
+    with cli_app() as app:
+        with writer_sessions(app)() as session, transaction(session):
             created = create_user(session, email=email, password=password, display_name=name)
         click.echo(f"Created {created.email} (id {created.id}).")
 
@@ -153,8 +112,8 @@ def token_create(email: str, name: str) -> None:
     from research.accounts import create_token, get_user_by_email
     from research.db import transaction
 
-    with _app() as app:
-        with _sessions(app)() as session, transaction(session):
+    with cli_app() as app:
+        with writer_sessions(app)() as session, transaction(session):
             secret = create_token(session, user_id=get_user_by_email(session, email).id, name=name)
         click.echo(secret)
 
@@ -178,8 +137,8 @@ def project_create(name: str, owner: str, company: str, phase_model: str, langua
     from research.db import transaction
     from research.projects import create_project
 
-    with _app() as app:
-        with _sessions(app)() as session, transaction(session):
+    with cli_app() as app:
+        with writer_sessions(app)() as session, transaction(session):
             owner_user = get_user_by_email(session, owner)
             created = create_project(session, owner_id=owner_user.id, name=name, company_name=company,
                                      phase_model=phase_model, language=language)
@@ -194,8 +153,8 @@ def project_create(name: str, owner: str, company: str, phase_model: str, langua
 def project_list(as_json: bool) -> None:
     from research.projects import all_projects
 
-    with _app() as app:
-        with _sessions(app)() as session:
+    with cli_app() as app:
+        with writer_sessions(app)() as session:
             for item in all_projects(session):
                 if as_json:
                     click.echo(json.dumps({"id": item.id, "name": item.name, "company_name": item.company_name},
@@ -210,8 +169,8 @@ def demo() -> None:
     from app import get_settings
     from coding.demo.loader import ensure_demo
 
-    with _app() as app:
-        with _sessions(app)() as session:
+    with cli_app() as app:
+        with writer_sessions(app)() as session:
             login = ensure_demo(session, get_settings(app).instance_path)
         click.echo(f"Demo project: '{login.project_name}' (id {login.project_id})")
         click.echo(f"Demo login:   {login.email}  /  {login.password}")
@@ -222,7 +181,7 @@ def demo() -> None:
 def health() -> None:
     from app.health import check
 
-    with _app() as app:
+    with cli_app() as app:
         report = check(app)
     click.echo(json.dumps(report))
     if report["status"] != "ok":
@@ -238,7 +197,7 @@ def backup(project_id: int, output: str) -> None:
     from research.errors import NotFound
     from research.projects import Project
 
-    with _app() as app, _sessions(app)() as session:
+    with cli_app() as app, writer_sessions(app)() as session:
         if session.get(Project, project_id) is None:
             raise NotFound(f"There is no project {project_id}.")
         partial = f"{output}.partial"
@@ -259,10 +218,15 @@ def restore(archive: str, owner: str) -> None:
 
     with open(archive, "rb") as handle:
         data = handle.read()
-    with _app() as app, _sessions(app)() as session, transaction(session):
+    with cli_app() as app, writer_sessions(app)() as session, transaction(session):
         result = restore_backup(session, data, owner_id=get_user_by_email(session, owner).id)
     click.echo(result.project_id)
 
+
+# The commands of each area live beside it (app/cli_*.py).
+for area_command in (import_command, export_command, import_project_command, network_command, journey_command,
+                     suggest_command, eval_group):
+    main.add_command(area_command)
 
 if __name__ == "__main__":
     main()

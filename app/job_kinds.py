@@ -7,8 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app import nlp_jobs, report_jobs
 from exports.backup import backup_bytes
+from research.ingest import ImportOptions, import_staged, observation_details, parse_kind
 from research.jobs import Job, JobFile, Report
+from research.projects import Role
 
 
 def project_backup(session: Session, job: Job, report: Report) -> dict[str, Any]:
@@ -21,4 +24,26 @@ def project_backup(session: Session, job: Job, report: Report) -> dict[str, Any]
     return {"counts": counts, "size": len(data)}
 
 
-JOB_KINDS = {"project.backup": project_backup}
+def ingest_document(session: Session, job: Job, report: Report) -> dict[str, Any]:
+    """Import one large uploaded document (staged by the upload page, the API or the CLI)."""
+    assert job.project_id is not None
+    kind = parse_kind(job.params.get("source_kind"))
+    options = ImportOptions(kind=kind, details=observation_details(job.params.get("details") or {}))
+    result = import_staged(session, project_id=job.project_id, user_id=job.user_id,
+                           upload_id=int(job.params["upload_id"]), options=options, report=report)
+    report(1, 1, f"{result.name}: {result.status}")
+    return result.to_json()
+
+
+JOB_KINDS = {
+    "project.backup": project_backup,
+    "ingest.document": ingest_document,
+    "nlp.suggest": nlp_jobs.suggest,
+    "export.report": report_jobs.export_report,
+}
+# Who may download a job's file: whoever may read the data it holds (owners unless listed).
+DOWNLOAD_ROLES = {"export.report": Role.VIEWER}
+
+
+def download_role(kind: str) -> Role:
+    return DOWNLOAD_ROLES.get(kind, Role.OWNER)

@@ -13,6 +13,16 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# Full-text search lives in database-specific objects the models do not describe
+# (SQLite's FTS5 table and its shadow tables; PostgreSQL's tsvector column and index).
+SEARCH_OBJECTS = ("segment_search", "search_vector", "ix_segment_search_vector")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """For autogenerate and the schema check: leave the search objects out of the comparison."""
+    return not (reflected and name is not None and name.startswith(SEARCH_OBJECTS))
+
+
 class SchemaOutOfDate(Exception):
     """The database is older (or newer) than this version of Kundstig."""
 

@@ -1,4 +1,5 @@
-"""Job pages: start a project backup, watch progress, cancel, download the result."""
+"""Job pages: start a project backup, watch progress, cancel, download the result (as the
+role the job's kind asks for: ``app.job_kinds.DOWNLOAD_ROLES``)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from werkzeug.wrappers import Response
 
 from app.auth.forms import EmptyForm
 from app.database import db_session
+from app.job_kinds import download_role
 from app.projects.access import load_project
 from app.queue import get_queue
 from app.security import current_user, login_required
 from coding.events import record
 from research.db import transaction
-from research.errors import NotFound
+from research.errors import NotFound, PermissionDenied
 from research.jobs import Job, JobFile, get_job
 from research.projects import Role
 
@@ -49,7 +51,8 @@ def show(project_id: int, job_id: int) -> str | Response:
     if request.accept_mimetypes.best == "application/json":
         return jsonify(job_json(job))
     has_file = db_session().get(JobFile, job.id) is not None
-    return render_template("jobs/show.html", project=project, role=role, job=job, has_file=has_file, form=EmptyForm())
+    return render_template("jobs/show.html", project=project, role=role, job=job, has_file=has_file,
+                           can_download=role.allows(download_role(job.kind)), form=EmptyForm())
 
 
 @bp.post("/projects/<int:project_id>/jobs/<int:job_id>/cancel")
@@ -64,8 +67,10 @@ def cancel(project_id: int, job_id: int) -> Response:
 @bp.get("/projects/<int:project_id>/jobs/<int:job_id>/download")
 @login_required
 def download(project_id: int, job_id: int) -> Response:
-    project, _ = load_project(project_id, needs=Role.OWNER)
+    project, role = load_project(project_id)
     job = get_job(db_session(), job_id=job_id, project_id=project.id)
+    if not role.allows(download_role(job.kind)):
+        raise PermissionDenied("Only the project's owners can download this file.")
     file = db_session().get(JobFile, job.id)
     if file is None:
         raise NotFound("This job has produced no file (yet).")

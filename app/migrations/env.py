@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from app.schema import include_object
 from coding.all_models import metadata
 
 config = context.config
@@ -11,6 +12,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -54,7 +54,9 @@ def test_commands_fail_with_a_one_line_reason(kundstig):
 
 def test_every_command_has_help(kundstig):
     for command in (["serve"], ["worker"], ["db", "upgrade"], ["user", "create"], ["token", "create"],
-                    ["project", "create"], ["project", "list"], ["demo"]):
+                    ["project", "create"], ["project", "list"], ["demo"], ["health"], ["backup"], ["restore"],
+                    ["import"], ["export"], ["import-project"], ["network"], ["journey"], ["suggest"],
+                    ["eval", "survey"]):
         code, out = kundstig(*command, "--help")
         assert code == 0 and "Usage:" in out, command
 

@@ -96,7 +96,8 @@ def test_gunicorn_workers_and_a_separate_worker_serve_a_backup_end_to_end(team_d
         # Several requests land on different gunicorn workers: the server-side session works on all of them.
         for _ in range(6):
             assert project.name in browser.get("/")
-        url, _ = browser.post(f"/projects/{project.id}/backup", {"csrf_token": browser.token(f"/projects/{project.id}")})
+        overview = f"/projects/{project.id}"
+        url, _ = browser.post(f"{overview}/backup", {"csrf_token": browser.token(overview)})
         job_path = urllib.parse.urlsplit(url).path
         for _ in range(150):
             page = browser.get(job_path)
