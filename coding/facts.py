@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-GOAL = "goal"
-SUB_GOAL = "sub_goal"
-ACTOR = "actor"
-PHASE = "phase"
-TOUCHPOINT = "touchpoint"
-CHANNEL = "channel"
-PAIN_POINT = "pain_point"
-NEED = "need"
-EMOTION = "emotion"
-THEME = "theme"
+from coding.kinds import CodeKind
+
+# Short names for the kinds; CodeKind members are strings, so plain kind strings compare equal.
+GOAL, SUB_GOAL, ACTOR, PHASE = CodeKind.GOAL, CodeKind.SUB_GOAL, CodeKind.ACTOR, CodeKind.PHASE
+TOUCHPOINT, CHANNEL, PAIN_POINT = CodeKind.TOUCHPOINT, CodeKind.CHANNEL, CodeKind.PAIN_POINT
+NEED, EMOTION, THEME = CodeKind.NEED, CodeKind.EMOTION, CodeKind.THEME
 
 COMPANY = "company"
 THIRD_PARTY = "third_party"
