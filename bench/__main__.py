@@ -132,6 +132,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = args.database or f"sqlite:///{Path(directory) / 'bench.db'}"
         rows = foundation_rows(url, args.sources, args.words, args.codings)
+        rows += bench_workbench.page_and_saving_rows(
+            f"sqlite:///{Path(directory) / 'workbench.db'}" if args.database is None else url)
         rows += ingest_rows(f"sqlite:///{Path(directory) / 'ingest.db'}" if args.database is None else url)
         rows += network_rows()
         rows += nlp_rows(args.embeddings)

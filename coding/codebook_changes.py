@@ -198,3 +198,48 @@ def delete_code(session: Session, *, project_id: int, code_id: int, user_id: int
         stale = session.get(Code, sub)
         if stale is not None:
             session.expunge(stale)
+
+
+def split_code(session: Session, *, project_id: int, code_id: int, new_name: str, coding_ids: list[int],
+               user_id: int | None) -> Code:
+    """Split code ``code_id``: a new sibling code of the same kind and fields, named ``new_name``,
+    takes over the chosen codings; the rest stay. Runs in the caller's transaction."""
+    code = get_code(session, project_id=project_id, code_id=code_id)
+    if code.is_folder:
+        raise InvalidInput(f"'{code.name}' is a folder; only a code with codings can be split.")
+    name = (new_name or "").strip()[:200]
+    if not name:
+        raise InvalidInput("The new code needs a name.")
+    chosen = sorted(set(coding_ids))
+    if not chosen:
+        raise InvalidInput("Choose the codings that go to the new code.")
+    codings = list(session.scalars(select(Coding).where(Coding.id.in_(chosen))))
+    found = {c.id: c for c in codings}
+    wrong = [i for i in chosen if i not in found or found[i].code_id != code.id or found[i].project_id != project_id]
+    if wrong:
+        raise InvalidInput(f"Coding {wrong[0]} is not a coding of '{code.name}'.")
+    clash = session.scalar(select(Code.id).where(Code.project_id == project_id, Code.parent_id == code.parent_id,
+                                                 Code.name == name))
+    if clash is not None:
+        raise Conflict(f"There is already a code named '{name}' here.")
+    position = session.scalar(select(func.count()).select_from(Code).where(Code.project_id == project_id)) or 0
+    sibling = Code(
+        project_id=project_id, parent_id=code.parent_id, name=name, kind=code.kind, is_folder=False,
+        colour=code.colour, position=position, description=code.description, when_to_use=code.when_to_use,
+        when_not=code.when_not, examples=code.examples, aliases=list(code.aliases),
+        **{field: getattr(code, field) for field in KIND_FIELDS},
+    )
+    session.add(sibling)
+    session.flush()
+    record(session, "code.create", user_id=user_id, project_id=project_id, object_type="code", object_id=sibling.id,
+           after={**snapshot(sibling), "split_from": code.id})
+    for coding in sorted(codings, key=lambda c: c.id):
+        before = coding.snapshot()
+        coding.code_id = sibling.id
+        record(session, "coding.change", user_id=user_id, project_id=project_id, object_type="coding",
+               object_id=coding.id, before=before, after={**coding.snapshot(), "split_into": sibling.id})
+    session.flush()
+    record(session, "code.split", user_id=user_id, project_id=project_id, object_type="code", object_id=code.id,
+           before={"name": code.name}, after={"new_code_id": sibling.id, "new_name": sibling.name,
+                                              "codings_moved": len(codings)})
+    return sibling

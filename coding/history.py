@@ -31,7 +31,7 @@ FIELD_LABELS = {
 }
 HIDDEN_FIELDS = {"guid", "version", "coder_id", "origin", "merged_into", "code_deleted", "state", "undid",
                  "target_type", "target_id",
-                 "coding_id", "merged", "merged_id"}
+                 "coding_id", "merged", "merged_id", "split_into", "split_from"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,8 @@ def describe(event: Event, who: str, names: Names) -> Entry:
                   f"with {names.code(after.get('code_id'))}"
         if after.get("merged_into"):
             summary += " (codes merged)"
+        elif after.get("split_into"):
+            summary += " (code split)"
     elif action == "coding.remove":
         summary = f"removed the coding {names.code(before.get('code_id'))} of {names.excerpt(before)} " \
                   f"in {names.source(before.get('source_id'))}"
@@ -144,6 +146,9 @@ def describe(event: Event, who: str, names: Names) -> Entry:
         merged = (before.get("merged") or {}).get("name", "a code")
         summary = f"merged {merged} into {names.code(event.object_id)} " \
                   f"({after.get('codings_moved', 0)} codings moved)"
+    elif action == "code.split":
+        summary = f"split {after.get('codings_moved', 0)} codings off {names.code(event.object_id)} " \
+                  f"into the new code {after.get('new_name', '')}"
     elif action == "code.delete":
         summary = f"deleted the code {before.get('name', '')} with {before.get('codings', 0)} codings"
     elif action in ("memo.add", "memo.change"):

@@ -1,11 +1,11 @@
-"""The codebook page: the tree of folders and codes, create, edit, move, merge, delete, template."""
+"""The codebook page: the tree of folders and codes, create, edit, move, merge, split, delete, template."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from werkzeug.wrappers import Response
 
 from app.auth.forms import EmptyForm
@@ -13,7 +13,7 @@ from app.database import db_session
 from app.projects.access import load_project
 from app.security import login_required
 from app.workbench import bp
-from app.workbench.forms import CodeForm, DeleteForm, MergeForm, MoveForm, options
+from app.workbench.forms import CodeForm, DeleteForm, MergeForm, MoveForm, SplitForm, options
 from app.workbench.views import user_id
 from coding import codebook_changes as changes
 from coding.codebook import Code, code_paths, codes_of, create_code, get_code
@@ -24,6 +24,7 @@ from coding.kinds import CodeKind
 from research.db import transaction
 from research.errors import DomainError
 from research.projects import Project, Role
+from research.sources import Source
 
 
 def _fill_choices(form: CodeForm, project: Project, codes: list[Code], exclude: set[int] | None = None) -> None:
@@ -138,9 +139,31 @@ def edit_code(project_id: int, code_id: int) -> str | Response:
     merge.target_id.choices = options((c.id, paths[c.id]) for c, _ in changes.code_tree(codes)
                                       if c.id != code.id and c.id not in below and c.is_folder == code.is_folder)
     codings, sub_codes = changes.usage(db, code)
+    quotes = _quotes(code) if not code.is_folder else []
     return render_template("workbench/code.html", project=project, role=role, code=code, form=form, move=move,
                            merge=merge, delete=DeleteForm(prefix="delete"), codings=codings, sub_codes=sub_codes,
+                           split=SplitForm(prefix="split"), quotes=quotes,
+                           quotes_cut=len(quotes) >= SPLIT_LIST_LIMIT,
                            path=paths[code.id], can_edit=role.allows(Role.CODER))
+
+
+SPLIT_LIST_LIMIT = 1000
+QUOTE_CHARACTERS = 300
+
+
+def _quotes(code: Code) -> list[tuple[int, str, str]]:
+    """(coding id, quote, source name) of the code's own codings, for the split form; the quote is
+    cut in the database so long sources are never loaded whole."""
+    length = Coding.end - Coding.start
+    rows = db_session().execute(
+        select(Coding.id, func.substr(Source.text, Coding.start + 1,
+                                      case((length > QUOTE_CHARACTERS, QUOTE_CHARACTERS + 1), else_=length)),
+               Source.name)
+        .join(Source, Source.id == Coding.source_id)
+        .where(Coding.code_id == code.id)
+        .order_by(Source.name, Coding.start, Coding.id).limit(SPLIT_LIST_LIMIT)).all()
+    return [(cid, quote if len(quote) <= QUOTE_CHARACTERS else quote[:QUOTE_CHARACTERS] + "…", name)
+            for cid, quote, name in rows]
 
 
 def _after(project_id: int, action: str, fn: object) -> Response:
@@ -177,6 +200,31 @@ def merge_code(project_id: int, code_id: int) -> Response:
     target = int(form.target_id.data)
     return _after(project.id, "Codes merged; the codings now carry the remaining code.", lambda: changes.merge_codes(
         db_session(), project_id=project.id, source_id=code_id, target_id=target, user_id=user_id()))
+
+
+@bp.post("/projects/<int:project_id>/codebook/<int:code_id>/split")
+@login_required
+def split_code(project_id: int, code_id: int) -> Response:
+    project, _ = load_project(project_id, needs=Role.CODER)
+    form = SplitForm(prefix="split")
+    back = url_for("workbench.edit_code", project_id=project.id, code_id=code_id)
+    if not form.validate_on_submit():
+        flash("Give the new code a name.", "error")
+        return redirect(back)
+    try:
+        chosen = [int(value) for value in request.form.getlist("split-coding")]
+    except ValueError:
+        abort(400)
+    db = db_session()
+    try:
+        with transaction(db):
+            new = changes.split_code(db, project_id=project.id, code_id=code_id, new_name=form.new_name.data or "",
+                                     coding_ids=chosen, user_id=user_id())
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    flash(f"Code split: {len(chosen)} coding{'' if len(chosen) == 1 else 's'} now carry '{new.name}'.", "success")
+    return redirect(url_for("workbench.codebook", project_id=project.id) + f"#code-{new.id}")
 
 
 @bp.post("/projects/<int:project_id>/codebook/<int:code_id>/delete")

@@ -66,5 +66,11 @@ class MergeForm(FlaskForm):
                             description="Every coding of this code moves to the chosen code; this code disappears.")
 
 
+class SplitForm(FlaskForm):
+    new_name = StringField("Name of the new code", validators=[DataRequired(), Length(max=200)],
+                           description="A sibling of this code with the same kind and fields; "
+                                       "the ticked codings move to it.")
+
+
 class DeleteForm(FlaskForm):
     confirm = BooleanField("Yes, delete it", validators=[DataRequired(message="Tick the box to confirm.")])

@@ -74,6 +74,7 @@ REQUIRED_ROLE: dict[tuple[str, str], Role] = {
     ("workbench.edit_code", "POST"): Role.CODER,
     ("workbench.move_code", "POST"): Role.CODER,
     ("workbench.merge_code", "POST"): Role.CODER,
+    ("workbench.split_code", "POST"): Role.CODER,
     ("workbench.delete_code", "POST"): Role.CODER,
     ("workbench.memos", "GET"): Role.VIEWER,
     ("workbench.memos", "POST"): Role.CODER,

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from coding.codebook import Code
+from coding.codings import Coding, add_coding
+from research.db import transaction
 from tests.conftest import csrf_token, make_project, make_user
-from tests.web.workbench_data import make_team
+from tests.web.workbench_data import make_team, span_of
 
 
 @pytest.mark.parametrize("role, status", [("owner", 200), ("coder", 200), ("viewer", 200), ("outsider", 404)])
@@ -58,3 +60,28 @@ def test_deleting_a_code_needs_the_confirmation_box(client, auth, session):
     client.post(f"{url}/delete", data={"csrf_token": token, "delete-confirm": "y"})
     session.rollback()
     assert session.scalar(select(Code.id).where(Code.id == team.home.id)) is None
+
+
+@pytest.mark.parametrize("role, status", [("coder", 302), ("viewer", 403)])
+def test_a_coder_splits_a_code_from_its_page_and_a_viewer_may_not(client, auth, session, role, status):
+    team = make_team(session)
+    with transaction(session):
+        kept, moved = (add_coding(session, project_id=team.project.id, source_id=team.source.id,
+                                  code_id=team.bank.id, start=span_of(phrase)[0], end=span_of(phrase)[1],
+                                  user_id=team.owner.id) for phrase in ("banken", "Mäklaren på Ærø"))
+    kept_id, moved_id = kept.id, moved.id
+    auth.login(team.email(role))
+    url = f"/projects/{team.project.id}/codebook/{team.bank.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert ("Split off the ticked codings" in page) == (role == "coder")
+    response = client.post(f"{url}/split", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True)),
+                                                 "split-new_name": "Mäklaren", "split-coding": [str(moved_id)]})
+    assert response.status_code == status
+    session.rollback()
+    session.expire_all()
+    new = session.scalar(select(Code).where(Code.project_id == team.project.id, Code.name == "Mäklaren"))
+    assert (new is not None) == (role == "coder")
+    if new is not None:
+        assert (new.kind, new.parent_id, new.ownership) == (team.bank.kind, team.folder.id, "company")
+        assert session.get(Coding, moved_id).code_id == new.id
+        assert session.get(Coding, kept_id).code_id == team.bank.id

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from coding.codebook import Code, codes_of, create_code
-from coding.codebook_changes import code_tree, delete_code, merge_codes, move_code, update_code, usage
+from coding.codebook_changes import code_tree, delete_code, merge_codes, move_code, split_code, update_code, usage
 from coding.codebook_template import apply_customer_path_template
 from coding.codings import Coding, add_coding, apply_code, change_coding, remove_coding
 from coding.events import Event
@@ -176,3 +176,51 @@ def test_apply_code_with_the_same_key_returns_the_first_coding(session, world):
         second, again = apply_code(session, **kwargs)
     assert (created, again) == (True, False) and first.id == second.id
     assert len(memos_of(session, world["project"].id, "coding", first.id)) == 1
+
+
+def test_splitting_a_code_moves_the_chosen_codings_to_a_new_sibling_of_the_same_kind(session, world):
+    with transaction(session):
+        update_code(session, project_id=world["project"].id, code_id=world["agent"].id, user_id=None,
+                    colour="#1f6f78", description="Säljer bostäder", aliases=["mäklaren"],
+                    kind_fields={"ownership": "third_party", "actor_type": "person"})
+        stay = code(session, world, "agent", "Mäklaren")
+        go = code(session, world, "agent", "ringde 📞")
+        new = split_code(session, project_id=world["project"].id, code_id=world["agent"].id,
+                         new_name="  Mäklarens telefon ", coding_ids=[go.id], user_id=world["owner"].id)
+    agent = session.get(Code, world["agent"].id)
+    assert new.guid != agent.guid and new.id != agent.id
+    assert (new.name, new.parent_id, new.kind, new.colour, new.description, new.aliases) == (
+        "Mäklarens telefon", world["actors"].id, CodeKind.ACTOR, "#1f6f78", "Säljer bostäder", ["mäklaren"])
+    assert (new.ownership, new.actor_type, new.is_folder) == ("third_party", "person", False)
+    assert session.get(Coding, go.id).code_id == new.id
+    assert session.get(Coding, stay.id).code_id == agent.id
+    moved = session.scalar(select(Event).where(Event.action == "coding.change", Event.object_id == go.id))
+    assert moved.before["code_id"] == agent.id and moved.after["code_id"] == new.id
+    split = session.scalar(select(Event).where(Event.action == "code.split"))
+    assert split.object_id == agent.id and split.after["codings_moved"] == 1
+    assert session.scalar(select(Event).where(Event.action == "code.create", Event.object_id == new.id))
+
+
+def test_splitting_refuses_a_coding_of_another_code_and_changes_nothing(session, world):
+    with transaction(session):
+        mine = code(session, world, "agent", "Mäklaren")
+        other = code(session, world, "broker", "banken")
+    with pytest.raises(InvalidInput), transaction(session):
+        split_code(session, project_id=world["project"].id, code_id=world["agent"].id, new_name="Ny",
+                   coding_ids=[mine.id, other.id], user_id=None)
+    session.rollback()
+    assert session.scalar(select(Code.id).where(Code.name == "Ny")) is None
+    assert session.get(Coding, mine.id).code_id == world["agent"].id
+
+
+def test_splitting_into_a_name_already_taken_beside_the_code_is_a_conflict(session, world):
+    with transaction(session):
+        create_code(session, project_id=world["project"].id, name="Bank", kind=CodeKind.ACTOR,
+                    parent_id=world["actors"].id)
+        mine = code(session, world, "agent", "Mäklaren")
+    with pytest.raises(Conflict), transaction(session):
+        split_code(session, project_id=world["project"].id, code_id=world["agent"].id, new_name="Bank",
+                   coding_ids=[mine.id], user_id=None)
+    with pytest.raises(InvalidInput), transaction(session):
+        split_code(session, project_id=world["project"].id, code_id=world["agent"].id, new_name="Annan",
+                   coding_ids=[], user_id=None)
