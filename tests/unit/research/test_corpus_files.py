@@ -1,10 +1,12 @@
 """The shared development corpus imports with the values checked by hand."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from research.errors import IngestError
 from research.language import detect_language
 from research.parsers import parse_file
 from research.segmenting import speakers
@@ -120,3 +122,27 @@ def test_the_nhs_survey_reads_as_a_table_of_2812_answers() -> None:
     assert infer_type(row[column] for row in table.rows) == "date"
     # The export itself contains UTF-8 read as Windows-1252 (e.g. "Iâ€™ve"): flagged.
     assert len(table.warnings) == 1 and "double-encoded" in table.warnings[0]
+
+
+def _qualcoder_files() -> list[str]:
+    folder = Path(os.environ.get("KUNDSTIG_CORPUS", ".")) / "qualcoder_examples"
+    return sorted(path.name for path in folder.glob("*")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("name", _qualcoder_files())
+def test_every_qualcoder_example_file_imports_or_is_refused_with_its_name(name: str) -> None:
+    """Documents and text files come in with text; tables read with rows; the two formats
+    that are not research material (RIS bibliography, LaTeX) are refused, naming the file."""
+    data = corpus(f"qualcoder_examples/{name}")
+    suffix = Path(name).suffix
+    if suffix in (".csv", ".xlsx"):
+        table = read_table(name, data)
+        assert table.rows and len(table.columns) >= 2
+        assert all(len(row) == len(table.columns) for row in table.rows)
+    elif suffix in (".ris", ".tex"):
+        with pytest.raises(IngestError, match=f"^{re.escape(name)}: "):
+            parse_file(name, data)
+    else:
+        document = parse_file(name, data)
+        assert document.text.strip() and document.spans
+        assert all(document.text[s.start:s.end].strip() for s in document.spans)
