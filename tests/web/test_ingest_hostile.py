@@ -4,8 +4,6 @@ naming it, nothing of it is stored, and the other files of the batch still impor
 from __future__ import annotations
 
 import io
-import stat
-import zipfile
 
 import pytest
 from flask import Flask
@@ -18,6 +16,7 @@ from research.parsers import PdfLimits
 from research.participants import Participant
 from research.sources import Segment, Source, SourceFile
 from tests.conftest import Auth
+from tests.hostile_files import docx_with, zip_of
 from tests.unit.research.conftest import build_docx, build_pdf
 from tests.web.ingest_support import Setup, logged_in_project
 
@@ -27,28 +26,6 @@ GOOD = ("good.txt", b"I: Hur gick det?\nAnna: Bra, tack.\n")
 @pytest.fixture
 def setup(client: FlaskClient, auth: Auth, session: Session) -> Setup:
     return logged_in_project(client, auth, session)
-
-
-def zip_of(entries: dict[str, bytes], *, symlink: str | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-        if symlink is not None:
-            info = zipfile.ZipInfo(symlink)
-            info.create_system = 3
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, "/etc/passwd")
-    return buffer.getvalue()
-
-
-def docx_with(extra: dict[str, bytes], *, symlink: str | None = None) -> bytes:
-    entries = {
-        "[Content_Types].xml": b"<Types/>",
-        "word/document.xml": b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'>"
-                             b"<w:body><w:p><w:r><w:t>Hej</w:t></w:r></w:p></w:body></w:document>",
-    }
-    return zip_of(entries | extra, symlink=symlink)
 
 
 def nothing_stored_but_the_good_file(setup: Setup) -> None:

@@ -1,6 +1,4 @@
 import io
-import stat
-import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -9,29 +7,7 @@ from research.archives import open_safe_zip
 from research.errors import IngestError
 from research.parsers import PdfLimits, parse_file
 from research.tables import read_table
-
-
-def zip_of(entries: dict[str, bytes], *, symlink: str | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-        if symlink is not None:
-            info = zipfile.ZipInfo(symlink)
-            info.create_system = 3
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, "/etc/passwd")
-    return buffer.getvalue()
-
-
-def docx_with(extra: dict[str, bytes], *, symlink: str | None = None) -> bytes:
-    entries = {
-        "[Content_Types].xml": b"<Types/>",
-        "word/document.xml": b"<w:document xmlns:w='http://schemas.openxmlformats.org/"
-        b"wordprocessingml/2006/main'><w:body><w:p><w:r><w:t>Hej</w:t></w:r></w:p>"
-        b"</w:body></w:document>",
-    }
-    return zip_of(entries | extra, symlink=symlink)
+from tests.hostile_files import docx_with, zip_of
 
 
 def test_the_minimal_docx_used_below_is_itself_accepted() -> None:
