@@ -34,7 +34,7 @@ from coding.suggestions import SegmentEmbedding, Suggestion, SuggestionStatus
 from research.db import utcnow
 from research.errors import Conflict, InvalidInput, NotFound
 from research.projects import Phase, Project
-from research.sources import Segment, Source
+from research.sources import Segment, Source, SpeakerMapping
 
 Progress = Callable[[int, int, str], None]
 
@@ -77,16 +77,22 @@ def build_context(
 
 
 def segment_inputs(session: Session, source_ids: Iterable[int]) -> list[t.SegmentInput]:
+    """The segments to suggest codes for. The interviewer's own turns are left out: they are
+    the researcher's questions, not the customer's account, and only add noise to the queue."""
     ids = list(source_ids)
     if not ids:
         return []
+    texts = {sid: (text, language) for sid, text, language in session.execute(
+        select(Source.id, Source.text, Source.language).where(Source.id.in_(ids)))}
+    interviewer = {(source_id, label) for source_id, label in session.execute(
+        select(SpeakerMapping.source_id, SpeakerMapping.label)
+        .where(SpeakerMapping.source_id.in_(ids), SpeakerMapping.is_interviewer.is_(True)))}
     rows = session.execute(
-        select(Segment.id, Segment.source_id, Segment.start, Segment.end, Source.text, Source.language)
-        .join(Source, Source.id == Segment.source_id)
+        select(Segment.id, Segment.source_id, Segment.start, Segment.end, Segment.speaker)
         .where(Segment.source_id.in_(ids)).order_by(Segment.source_id, Segment.start)
     )
-    return [t.SegmentInput(sid, source_id, start, end, text[start:end], language)
-            for sid, source_id, start, end, text, language in rows]
+    return [t.SegmentInput(sid, source_id, start, end, texts[source_id][0][start:end], texts[source_id][1])
+            for sid, source_id, start, end, speaker in rows if (source_id, speaker) not in interviewer]
 
 
 def project_source_ids(session: Session, project_id: int) -> list[int]:

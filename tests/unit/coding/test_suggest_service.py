@@ -14,6 +14,8 @@ from coding.kinds import CodeKind
 from coding.suggestions import SegmentEmbedding, Suggestion, SuggestionStatus
 from research.db import transaction
 from research.errors import Conflict
+from research.segmenting import Span
+from research.sources import SourceKind, SpeakerMapping, add_source
 from tests.unit.coding.suggest_data import OtherHashEmbedder, add_text_source, embedder, make_world
 
 
@@ -185,6 +187,18 @@ def test_without_an_embedder_the_rule_based_suggesters_still_run(session):
     result = run(session, world, embedder=None)
     assert result.stored > 0 and result.embedded == 0
     assert {s.suggester for s in pending(session, world)} >= {"actors", "goals"}
+
+
+def test_the_interviewer_s_own_turns_get_no_suggestions(session):
+    world = make_world(session)
+    text = "Har du pratat med mäklaren?\n\nMäklaren ringde oss i går."
+    with transaction(session):
+        source = add_source(session, project_id=world.project.id, kind=SourceKind.INTERVIEW, name="Turer",
+                            text=text, original=b"turns", language="sv",
+                            spans=[Span("turn", 0, 27, speaker="Intervjuare"), Span("turn", 29, 55, speaker="Anna")])
+        session.add(SpeakerMapping(source_id=source.id, label="Intervjuare", is_interviewer=True))
+    segments = svc.segment_inputs(session, [source.id])
+    assert [s.text for s in segments] == ["Mäklaren ringde oss i går."]
 
 
 LOANS = ["Vi behövde ett lån från banken med låg ränta.", "Banken gav oss lånet och räntan var bra.",
