@@ -17,7 +17,9 @@ def test_the_login_page_renders_and_has_no_serious_accessibility_problems(page):
 
 def test_a_researcher_logs_in_with_the_keyboard_alone(page, live_server):
     page.goto("/login")
-    page.keyboard.type(live_server.demo.email)  # the e-mail field has focus on arrival
+    # The e-mail field takes the focus on arrival (autofocus); wait until the browser has applied it.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'email'")
+    page.keyboard.type(live_server.demo.email)
     page.keyboard.press("Tab")
     page.keyboard.type(live_server.demo.password)
     page.keyboard.press("Enter")
