@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +121,22 @@ class Auth:
 @pytest.fixture
 def auth(client: FlaskClient) -> Auth:
     return Auth(client)
+
+
+@pytest.fixture
+def kundstig(app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., tuple[int, str]]:
+    """Runs a `kundstig` command against the test database; returns (exit code, output)."""
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    url = get_database(app).engine.url.render_as_string(hide_password=False)
+    for name, value in {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "INSTANCE_PATH": str(tmp_path),
+                        "QUEUE_URL": "memory://"}.items():
+        monkeypatch.setenv(f"KUNDSTIG_{name}", value)
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+        result = CliRunner().invoke(main, list(args), input=stdin)
+        return result.exit_code, result.output
+
+    return run

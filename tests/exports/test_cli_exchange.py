@@ -5,30 +5,6 @@ from __future__ import annotations
 import json
 import zipfile
 
-import pytest
-from click.testing import CliRunner
-
-from app.cli import main
-from app.cli_exchange import export_command, import_project_command
-from app.database import get_database
-
-
-@pytest.fixture
-def kundstig(app, monkeypatch, tmp_path):
-    url = get_database(app).engine.url.render_as_string(hide_password=False)
-    for name, value in {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "INSTANCE_PATH": str(tmp_path),
-                        "QUEUE_URL": "memory://"}.items():
-        monkeypatch.setenv(f"KUNDSTIG_{name}", value)
-    # The lead wires these into app.cli; until then the test registers them itself.
-    monkeypatch.setitem(main.commands, "export", export_command)
-    monkeypatch.setitem(main.commands, "import-project", import_project_command)
-
-    def run(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(main, list(args))
-        return result.exit_code, result.output
-
-    return run
-
 
 def test_a_project_is_exported_in_every_format_and_imported_back_with_a_json_report(kundstig, demo, tmp_path):
     owner, project_id = demo

@@ -10,13 +10,9 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from click.testing import CliRunner
 from docx import Document
 from sqlalchemy import func, select
 
-from app.cli import main
-from app.cli_exchange import export_command, import_project_command
-from app.database import get_database
 from coding.codebook import Code
 from coding.codings import Coding
 from coding.evidence import EvidenceFilters
@@ -160,22 +156,6 @@ def test_the_docx_writer_survives_control_characters_and_empty_sections():
 
 
 # --- the command line ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def kundstig(app, monkeypatch, tmp_path):
-    url = get_database(app).engine.url.render_as_string(hide_password=False)
-    for name, value in {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "INSTANCE_PATH": str(tmp_path),
-                        "QUEUE_URL": "memory://"}.items():
-        monkeypatch.setenv(f"KUNDSTIG_{name}", value)
-    monkeypatch.setitem(main.commands, "export", export_command)
-    monkeypatch.setitem(main.commands, "import-project", import_project_command)
-
-    def run(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(main, list(args))
-        return result.exit_code, result.output
-
-    return run
 
 
 def test_the_cli_exports_the_report_network_files_and_a_backup(kundstig, demo, tmp_path):

@@ -10,26 +10,10 @@ import sys
 import time
 import urllib.request
 
-import pytest
 from click.testing import CliRunner
 
 from app.cli import main
 from app.database import get_database
-
-
-@pytest.fixture
-def kundstig(app, monkeypatch, tmp_path):
-    """Runs a CLI command against the test database; returns (exit code, output)."""
-    url = get_database(app).engine.url.render_as_string(hide_password=False)
-    for name, value in {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "INSTANCE_PATH": str(tmp_path),
-                        "QUEUE_URL": "memory://"}.items():
-        monkeypatch.setenv(f"KUNDSTIG_{name}", value)
-
-    def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
-        result = CliRunner().invoke(main, list(args), input=stdin)
-        return result.exit_code, result.output
-
-    return run
 
 
 def test_an_administrator_creates_a_user_a_project_and_a_token(kundstig):

@@ -8,7 +8,6 @@ import json
 from coding.demo.loader import _manifest, load_demo
 from research.db import transaction
 from tests.conftest import make_user
-from tests.integration.test_cli import kundstig  # noqa: F401  (fixture)
 
 CATEGORIES = ["Staff manner & personal attributes", "Timeliness of care", "Parking"]
 ANSWERS = {
@@ -21,7 +20,7 @@ ANSWERS = {
 }
 
 
-def test_suggest_runs_the_rule_based_helper_and_prints_json_lines(kundstig, session, monkeypatch):  # noqa: F811
+def test_suggest_runs_the_rule_based_helper_and_prints_json_lines(kundstig, session, monkeypatch):
     monkeypatch.setenv("KUNDSTIG_EMBEDDING_MODEL", "none")
     owner = make_user(session, "owner@example.org")
     with transaction(session):
@@ -34,7 +33,7 @@ def test_suggest_runs_the_rule_based_helper_and_prints_json_lines(kundstig, sess
     assert any("mäklar" in line["text"].lower() for line in lines)
 
 
-def test_eval_survey_prints_the_issue_s_json_shape(kundstig, tmp_path):  # noqa: F811
+def test_eval_survey_prints_the_issue_s_json_shape(kundstig, tmp_path):
     path = tmp_path / "gold.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -12,7 +12,6 @@ from coding.codings import Coding
 from coding.demo.loader import _manifest, load_demo
 from research.db import transaction
 from tests.conftest import make_user
-from tests.integration.test_cli import kundstig  # noqa: F401  (fixture)
 
 
 def test_healthz_reports_a_missing_worker_as_degraded_and_a_live_one_as_ok(app, client):
@@ -31,12 +30,12 @@ def test_healthz_reveals_no_project_data(app, client):
     assert "project" not in body and "@" not in body
 
 
-def test_the_health_command_fails_without_a_worker(kundstig):  # noqa: F811
+def test_the_health_command_fails_without_a_worker(kundstig):
     code, out = kundstig("health")
     assert code == 1 and json.loads(out)["status"] == "degraded"
 
 
-def test_backup_and_restore_commands_copy_a_project(kundstig, session, tmp_path):  # noqa: F811
+def test_backup_and_restore_commands_copy_a_project(kundstig, session, tmp_path):
     owner = make_user(session, "owner@example.org")
     with transaction(session):
         project = load_demo(session, owner=owner, manifest=_manifest())
