@@ -14,7 +14,6 @@ from typing import Any
 
 import simplemma
 
-from coding.suggest.lemmas import Token
 from coding.suggest.lexicon import (
     FUNCTION_WORDS,
     ROLES,
@@ -23,6 +22,7 @@ from coding.suggest.lexicon import (
     concept_matcher,
 )
 from coding.suggest.matching import Match, PhraseMatcher
+from coding.suggest.nlp import Token
 from coding.suggest.segments import Analysed, analyse
 from coding.suggest.types import CodebookEntry, SegmentInput, SuggestContext, Suggestion
 
@@ -68,14 +68,14 @@ class ActorSuggester:
         """Company aliases first, then codebook codes, roles and names, never overlapping."""
         out: list[Suggestion] = []
         taken: list[tuple[int, int]] = []
-        for hit in company.find(item.tokens, item.lang):
+        for hit in company.find(item.tokens):
             out.append(self._company(item, hit, company_code, ctx.company_aliases))
             taken.append((hit.start, hit.end))
-        for match in codes.find(item.tokens, item.lang):
+        for match in codes.find(item.tokens):
             if not _overlaps(match, taken):
                 out.append(self._code(item, match, match.payload))
         taken.extend((s.start - item.segment.start, s.end - item.segment.start) for s in out)
-        for role in concept_matcher(ROLES, item.lang).find(item.tokens, item.lang):
+        for role in concept_matcher(ROLES, item.lang).find(item.tokens):
             first = item.tokens[role.first_token]
             if role.payload.proper and not first.capitalised:
                 continue

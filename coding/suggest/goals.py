@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coding.suggest.lemmas import Token, phrase_keys
 from coding.suggest.lexicon import (
     ARTICLES,
     FUNCTION_WORDS,
@@ -24,6 +23,7 @@ from coding.suggest.lexicon import (
     term_matcher,
 )
 from coding.suggest.matching import PhraseMatcher
+from coding.suggest.nlp import Token, phrase_lemmas
 from coding.suggest.segments import Analysed, analyse
 from coding.suggest.types import CodebookEntry, SegmentInput, SuggestContext, Suggestion
 
@@ -91,7 +91,7 @@ def goal_phrases(item: Analysed) -> list[GoalPhrase]:
     for _, _, tokens in item.sentences():
         markers: dict[tuple[int, int], tuple[str, str]] = {}
         for kind, matcher in (("goal", intention), ("sub_goal", purpose)):
-            for m in matcher.find(tokens, item.lang):
+            for m in matcher.find(tokens):
                 said = text[m.start:m.end].lower()
                 if (m.first_token, m.end_token) not in markers or said == m.phrase:
                     markers[(m.first_token, m.end_token)] = (said, kind)
@@ -164,14 +164,14 @@ def _existing(
     words in any order), covering at least half of the phrase; then embedding similarity."""
     tokens = [t for t in item.tokens if phrase.start <= t.start and t.end <= phrase.end]
     content = [t for t in tokens if t.lower not in FUNCTION_WORDS]
-    for match in matcher.find(tokens, item.lang):
+    for match in matcher.find(tokens):
         covered = [t for t in content if match.start <= t.start and t.end <= match.end]
         if len(covered) * 2 >= len(content):
             return match.payload, f"matches '{match.phrase}'"
     said = {form for t in content for form in t.forms}
     for code in codes:
         for phrase in (code.name, *code.aliases):
-            keys = {k for k in phrase_keys(phrase, item.lang) if k not in FUNCTION_WORDS}
+            keys = {k for k in phrase_lemmas(phrase, item.lang) if k not in FUNCTION_WORDS}
             if keys and keys <= said and len(keys) * 2 >= len(content):
                 return code, f"matches '{phrase}'"
     if by_embedding:

@@ -1,6 +1,8 @@
-"""Tokens, lemmas and match keys for Swedish, Norwegian, Danish and English.
+"""Lemmas and match keys for Swedish, Norwegian, Danish and English (no spaCy here).
 
-simplemma gives dictionary lemmas ("mäklaren" -> "mäklare", "megleren" -> "megler").
+The spaCy pipelines (`nlp.py`) set every token's lemma from `lemma` below: simplemma's
+dictionary lemma ("mäklaren" -> "mäklare", "megleren" -> "megler"; it measured better than
+spaCy's lookup tables, which are case-sensitive and have almost nothing for Norwegian).
 Words it does not know (new compounds, names of firms, spoken forms) go through a few
 Scandinavian suffix rules instead: the definite article (-en, -et, -n, -t, -arna, -ene,
 -erne), plural (-ar, -er, -or) and the genitive -s. A word therefore has several *forms*;
@@ -10,18 +12,12 @@ a match against the lexicon succeeds when any form is a known key. Compound head
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import simplemma
 
 LANGUAGES = ("sv", "nb", "da", "en")
 NORDIC = frozenset({"sv", "nb", "da"})
-
-_WORD = re.compile(r"\w+(?:[-'’/]\w+)*")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)]*(?=\s|$)|\n{2,}")
 
 # Longest first: definite plural, definite singular, plural, genitive.
 _SUFFIXES: dict[str, tuple[str, ...]] = {
@@ -32,26 +28,6 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
     "en": ("'s", "’s", "s"),
 }
 _MIN_STEM = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of a text: `start`/`end` are code-point offsets in that text."""
-
-    text: str
-    start: int
-    end: int
-    lower: str
-    forms: tuple[str, ...]
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-
-def normalise(text: str) -> str:
-    """NFC and lower case: the basis of every key."""
-    return unicodedata.normalize("NFC", text).lower()
 
 
 def detect_language(text: str, default: str = "sv") -> str:
@@ -96,39 +72,3 @@ def compound_tails(word: str, min_head: int = 3, min_modifier: int = 3) -> list[
     resolves to "mäklaren" (-> mäklare) before shorter, accidental tails.
     """
     return [word[i:] for i in range(min_modifier, len(word) - min_head + 1)]
-
-
-def tokenize(text: str, lang: str) -> list[Token]:
-    tokens = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        lower = normalise(word)
-        tokens.append(Token(word, match.start(), match.end(), lower, forms(lower, lang)))
-    return tokens
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, whitespace trimmed."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    trimmed = []
-    for begin, end in spans:
-        chunk = text[begin:end]
-        stripped = chunk.strip()
-        if stripped:
-            lead = len(chunk) - len(chunk.lstrip())
-            trimmed.append((begin + lead, begin + lead + len(stripped)))
-    return trimmed
-
-
-def phrase_keys(phrase: str, lang: str | None = None) -> tuple[str, ...]:
-    """The key of each word of a lexicon phrase: its lemma in `lang` (or itself)."""
-    keys = []
-    for match in _WORD.finditer(phrase):
-        word = normalise(match.group())
-        keys.append(lemma(word, lang) if lang else word)
-    return tuple(keys)

@@ -70,7 +70,7 @@ class LexicalSuggester:
 
     def _aliases(self, item: Analysed, matcher: PhraseMatcher[CodebookEntry]) -> list[_Found]:
         found = []
-        for match in matcher.find(item.tokens, item.lang):
+        for match in matcher.find(item.tokens):
             code = match.payload
             start, end = _span(item, match, code.kind)
             found.append(_Found(start, end, code.kind, code, code.name, 0.8,
@@ -80,7 +80,7 @@ class LexicalSuggester:
     def _lexicons(self, item: Analysed, mapped: dict[str, dict[str, CodebookEntry]]) -> list[_Found]:
         found = []
         for kind, concepts in _LEXICONS:
-            for match in concept_matcher(concepts, item.lang).find(item.tokens, item.lang):
+            for match in concept_matcher(concepts, item.lang).find(item.tokens):
                 hit = match.payload
                 if hit.proper and not item.tokens[match.first_token].capitalised:
                     continue
@@ -94,7 +94,7 @@ class LexicalSuggester:
 
     def _needs(self, item: Analysed) -> list[_Found]:
         found = []
-        for match in term_matcher(NEED_CUES, item.lang).find(item.tokens, item.lang):
+        for match in term_matcher(NEED_CUES, item.lang).find(item.tokens):
             phrase = phrase_after(item.segment.text, item.tokens, match.end_token)
             if phrase is None:
                 continue

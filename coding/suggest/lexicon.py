@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coding.suggest.lemmas import NORDIC, tokenize
+from coding.suggest.lemmas import NORDIC
 from coding.suggest.matching import PhraseMatcher
+from coding.suggest.nlp import tokenize
 from coding.suggest.types import CodebookEntry
 
 Terms = dict[str, tuple[str, ...]]
@@ -349,7 +350,7 @@ PHASE_CUES: Terms = {
                   "feedback", "complaint", "complain", "enkät", "survey"),
     "loyalty": ("lojal", "återkomma", "rekommendera", "trogen", "igen", "komme tilbake",
                 "anbefale", "trofast", "igjen", "komme tilbage", "igen", "loyal", "come back",
-                "recommend", "again", "stick with", "stanna kvar", "bli værende", "blive",
+                "recommend", "again", "stick with", "stanna kvar", "bli værende", "blive ved",
                 "förtroende", "tillit", "tillid", "trust"),
     "before": ("började fundera", "började tänka", "behov uppstod", "begynte å tenke",
                "begyndte at tænke", "started thinking", "started to think", "need arose",
@@ -472,7 +473,7 @@ def codes_for_concepts(
                     by_key.setdefault(concept.key, code)
             for lang in ("sv", "en"):
                 tokens = tokenize(phrase, lang)
-                for match in concept_matcher(concepts, lang).find(tokens, lang):
+                for match in concept_matcher(concepts, lang).find(tokens):
                     if match.start == 0 and match.end == len(phrase):
                         by_key.setdefault(match.payload.concept.key, code)
     return by_key

@@ -1,7 +1,9 @@
 """Recall of the rule-based suggesters on the hand-labelled Nordic excerpts.
 
 An actor or goal counts as found when a suggestion of that suggester overlaps its gold
-span. Phase accuracy uses the five-phase template and cue words only (no embedder).
+span. Phases use the five-phase template, with cue words only unless an embedder is
+given: accuracy counts every excerpt with a gold phase (no proposal counts as wrong),
+precision only those that got a proposal, coverage is the share that got one.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from coding.suggest.actors import ActorSuggester
+from coding.suggest.embedding import Embedder
 from coding.suggest.goals import GoalSuggester
 from coding.suggest.phases import PhaseSuggester, phase_concept
 from coding.suggest.types import SegmentInput, SuggestContext, Suggestion
@@ -46,10 +49,11 @@ def load_excerpts() -> tuple[list[Excerpt], list[tuple[int, str, str]]]:
     return excerpts, phases
 
 
-def nordic_report() -> dict[str, object]:
-    """Actor recall, goal-clause recall and phase accuracy, overall and per language."""
+def nordic_report(embedder: Embedder | None = None) -> dict[str, object]:
+    """Actor and goal-clause recall and precision, phase accuracy, precision and coverage,
+    overall and per language."""
     excerpts, phases = load_excerpts()
-    ctx = SuggestContext(codebook=[], company_aliases=COMPANY, phases=phases)
+    ctx = SuggestContext(codebook=[], company_aliases=COMPANY, phases=phases, embedder=embedder)
     segments = [e.segment for e in excerpts]
     actors = ActorSuggester().suggest(segments, ctx)
     goals = GoalSuggester().suggest(segments, ctx)
@@ -61,11 +65,11 @@ def nordic_report() -> dict[str, object]:
         gold_actors = [span for e in chosen for span in e.actors]
         gold_goals = [span for e in chosen for span in e.goals]
         phased = [e for e in chosen if e.phase]
+        proposed = [e for e in phased if e.segment.start in phase_of]
         right = sum(
-            1 for e in phased
-            if (s := phase_of.get(e.segment.start)) is not None
-            and s.extra is not None
-            and concepts.get(int(str(s.extra["phase_position"]))) == e.phase
+            1 for e in proposed
+            if (extra := phase_of[e.segment.start].extra) is not None
+            and concepts.get(int(str(extra["phase_position"]))) == e.phase
         )
         report[lang or "all"] = {
             "excerpts": len(chosen),
@@ -74,6 +78,8 @@ def nordic_report() -> dict[str, object]:
             "goal_recall": _recall(gold_goals, goals),
             "goal_precision": _precision(gold_goals, [s for s in goals if _in(s, chosen)]),
             "phase_accuracy": round(right / len(phased), 3) if phased else None,
+            "phase_precision": round(right / len(proposed), 3) if proposed else None,
+            "phase_coverage": round(len(proposed) / len(phased), 3) if phased else None,
         }
     return report
 

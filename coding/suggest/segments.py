@@ -1,10 +1,11 @@
-"""A segment's language and tokens, shared by the rule-based suggesters."""
+"""A segment's language, spaCy doc, words and sentences, shared by the rule-based suggesters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coding.suggest.lemmas import Token, language_of, sentence_spans, tokenize
+from coding.suggest.lemmas import language_of
+from coding.suggest.nlp import Parsed, Token, parse
 from coding.suggest.types import SegmentInput
 
 
@@ -12,7 +13,11 @@ from coding.suggest.types import SegmentInput
 class Analysed:
     segment: SegmentInput
     lang: str
-    tokens: list[Token]
+    parsed: Parsed
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return self.parsed.tokens
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the segment text -> offsets in the source text."""
@@ -20,12 +25,13 @@ class Analysed:
 
     def sentences(self) -> list[tuple[int, int, list[Token]]]:
         """(start, end, tokens) of each sentence, in segment-text offsets."""
-        out = []
-        for begin, end in sentence_spans(self.segment.text):
-            out.append((begin, end, [t for t in self.tokens if begin <= t.start < end]))
-        return out
+        return [(begin, end, [t for t in self.tokens if begin <= t.start < end])
+                for begin, end in self.parsed.sentences]
+
+    def words_within(self, start: int, end: int) -> list[Token]:
+        return [t for t in self.tokens if start <= t.start and t.end <= end]
 
 
 def analyse(segment: SegmentInput) -> Analysed:
     lang = language_of(segment.text, segment.language)
-    return Analysed(segment, lang, tokenize(segment.text, lang))
+    return Analysed(segment, lang, parse(segment.text, lang))

@@ -39,3 +39,30 @@ def source_text(segments: list[SegmentInput]) -> str:
     for segment in segments:
         chars[segment.start:segment.end] = segment.text
     return "".join(chars)
+
+
+class StubEmbedder:
+    """Embeds each known text as a given vector, so a test sets the cosines it needs.
+
+    `leaning(0.4, 0.3)` is a unit vector with cosine 0.4 to axis 0 and 0.3 to axis 1.
+    """
+
+    model_id = "test-stub"
+    dim = 8
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self.vectors[text] for text in texts]).astype(np.float32)
+
+    @classmethod
+    def axis(cls, number: int) -> np.ndarray:
+        return np.eye(cls.dim, dtype=np.float32)[number]
+
+    @classmethod
+    def leaning(cls, *cosines: float) -> np.ndarray:
+        vector = np.zeros(cls.dim, dtype=np.float32)
+        vector[:len(cosines)] = cosines
+        vector[-1] = np.sqrt(1.0 - float(np.sum(np.square(cosines))))
+        return vector

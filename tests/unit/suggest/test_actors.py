@@ -78,3 +78,14 @@ def test_lower_case_proper_names_are_not_taken_for_organisations():
 
 def test_short_words_inside_compounds_do_not_match():
     assert "alternativen" not in found("Vi funderade på alternativen.", "sv")
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("Cafe\u0301et 👍🏽 låg nära, och där ringde vi mäklaren.", "mäklaren"),
+     ("Æ, ø og å 😀: så snakket vi med megleren.", "megleren"),
+     ("The naïve cafe\u0301 owner 🙂 called the estate agent.", "estate agent")],
+)
+def test_offsets_stay_exact_after_emoji_and_combining_marks(text, word):
+    hit = found(text)[word]
+    assert hit.code_id == 1 or hit.proposed_name == "Estate agent"
