@@ -6,6 +6,7 @@ sampled betweenness <= 1 s, journey map <= 1 s. Run: ``python -m bench.bench_net
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable
@@ -171,15 +172,26 @@ if __name__ == "__main__":
 
 def run_database(session: Session, project_id: int) -> list[tuple[str, float]]:
     """The same services the pages call, reading a project from the database: the
-    evidence load (queries and facts), the network with its figures, the journey map."""
+    evidence load (queries and facts, without the quoted texts, as the network reads
+    it), the network with its figures, the journey map, and all the network page
+    computes (the network, its layout and its JSON)."""
     from coding.evidence import journey_for, load_evidence, network_for
+    from coding.network_layout import positions
     from research.projects import Project
 
     results: list[tuple[str, float]] = []
     project = session.get(Project, project_id)
     assert project is not None
-    evidence = _timed("database: load evidence", results, lambda: load_evidence(session, project))
+    evidence = _timed("database: load evidence", results, lambda: load_evidence(session, project, texts=False))
     _timed(f"database: network_for ({len(evidence.codings):,} codings)", results,
            lambda: network_for(session, project_id))
     _timed("database: journey_for", results, lambda: journey_for(session, project_id))
+
+    def network_page() -> str:
+        report = network_for(session, project_id)
+        data = report.to_dict()
+        data["positions"] = positions(report.network)
+        return json.dumps(data)
+
+    _timed("database: network page data (network, layout, JSON)", results, network_page)
     return results

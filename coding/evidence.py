@@ -19,12 +19,15 @@ order, the speaking participant and their persona) and applies the researcher's 
 
 from __future__ import annotations
 
+import gc
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any, Literal
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -60,6 +63,10 @@ LAYERS: tuple[tuple[str, str], ...] = (
     (PARTICIPANT, "Customers"),
 )
 Window = Literal["segment", "overlap"]
+# The tables themselves: selecting their columns (not the mapped attributes) keeps the
+# large reads on SQLAlchemy Core, tuples without the ORM's per-row work.
+_CODING, _SOURCE, _SEGMENT = Coding.__table__, Source.__table__, Segment.__table__
+_PARTICIPANT, _ATTRIBUTE_DEF, _ATTRIBUTE_VALUE = Participant.__table__, AttributeDef.__table__, AttributeValue.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,50 +158,73 @@ def load_codes(session: Session, project: Project) -> tuple[list[CodeFact], dict
     return codes, merged, columns, phase_code_of, colours
 
 
-def load_evidence(session: Session, project: Project, filters: EvidenceFilters | None = None) -> Evidence:
-    """All codes and the codings that pass ``filters``, in six queries whatever the size."""
-    filters = filters or EvidenceFilters()
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a large project's facts are built.
+
+    Reading 100k codings makes hundreds of thousands of small objects that all stay
+    alive; each time they pile up the collector walks every live object, which took
+    half the time of a load. Nothing made here forms reference cycles, so nothing is
+    lost by waiting. The collector is switched back on only if it was on: a thread that
+    finds it paused by another leaves it to that one (reference counting still frees
+    everything meanwhile).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def load_evidence(session: Session, project: Project, filters: EvidenceFilters | None = None, *,
+                  texts: bool = True) -> Evidence:
+    """All codes and the codings that pass ``filters``, in a fixed handful of queries
+    whatever the size. The queries are plain Core selects of the columns needed, returning
+    tuples. With ``texts=False`` the codings carry no quoted text (``CodingFact.text`` is
+    empty) and no source text is read: the network needs none, and the journey map fetches
+    the text of the few quotes it shows (``quote_texts``)."""
+    with _cycle_collection_paused():
+        return _load_evidence(session, project, filters or EvidenceFilters(), texts)
+
+
+def _load_evidence(session: Session, project: Project, filters: EvidenceFilters, texts: bool) -> Evidence:
     codes, merged, columns, phase_code_of, colours = load_codes(session, project)
     known = {c.id for c in codes} | set(merged)
 
-    stmt = (
-        select(Coding.id, Coding.code_id, Coding.source_id, Coding.start, Coding.end, Coding.coder_id)
-        .where(Coding.project_id == project.id)
-        .order_by(Coding.id)
-    )
-    total = session.scalar(select(func.count(Coding.id)).where(Coding.project_id == project.id)) or 0
+    c = _CODING.c
+    stmt = select(c.id, c.code_id, c.source_id, c.start, c.end, c.coder_id).where(c.project_id == project.id)
+    narrowed = False
     if filters.source_kind:
-        stmt = stmt.where(Coding.source_id.in_(select(Source.id).where(
-            Source.project_id == project.id, Source.kind == SourceKind(filters.source_kind))))
+        s = _SOURCE.c
+        stmt = stmt.where(c.source_id.in_(select(s.id).where(
+            s.project_id == project.id, s.kind == SourceKind(filters.source_kind))))
+        narrowed = True
     if filters.coder_id is not None:
-        stmt = stmt.where(Coding.coder_id == filters.coder_id)
-    rows = [tuple(r) for r in session.execute(stmt) if r[1] in known]
+        stmt = stmt.where(c.coder_id == filters.coder_id)
+        narrowed = True
+    # Sorted here, not by the database: PostgreSQL would sort 100k rows on disk first.
+    found = sorted(session.execute(stmt).all(), key=itemgetter(0))
+    total = len(found)
+    if narrowed:
+        total = session.scalar(select(func.count(c.id)).where(c.project_id == project.id)) or 0
+    ids, code_ids, source_ids, starts, ends, coders = _columns([r for r in found if r[1] in known], 6)
 
-    segments = _segments_by_source(session, project.id)
+    sources, source_names = _source_facts(session, project.id)
+    slices = _source_texts(session, project.id, set(source_ids)) if texts else {}
+    segment_ids, speakers = _segments_at(session, project.id, source_ids, starts)
     personas = personas_of(session, project.id)
-    # Whole texts, sliced here: Python indexes code points in constant time, while SQL's
-    # substr walks the UTF-8 text from its start for every coding.
-    wanted = {r[2] for r in rows}
-    sources: dict[int, tuple[str, int | None, str]] = {}
-    source_names: dict[int, str] = {}
-    for source_id, name, kind, owner, text in session.execute(
-        select(Source.id, Source.name, Source.kind, Source.participant_id, Source.text)
-        .where(Source.project_id == project.id)
-    ):
-        source_names[source_id] = name
-        if source_id in wanted:
-            sources[source_id] = (str(kind.value if hasattr(kind, "value") else kind), owner, text)
 
     codings: list[CodingFact] = []
-    for coding_id, code_id, source_id, start, end, coder_id in rows:
-        segment_id, speaker = _segment_at(segments.get(source_id), start)
-        kind, owner, text = sources[source_id]
+    for coding_id, code_id, source_id, start, end, coder_id, segment_id, speaker in zip(
+            ids, code_ids, source_ids, starts, ends, coders, segment_ids, speakers, strict=True):
+        kind, owner = sources[source_id]
         participant_id = speaker if speaker is not None else owner
         codings.append(CodingFact(
-            id=coding_id, code_id=merged.get(code_id, code_id), source_id=source_id, start=start, end=end,
-            segment_id=segment_id, participant_id=participant_id,
-            persona=personas.get(participant_id) if participant_id is not None else None,
-            coder_id=coder_id or 0, source_kind=kind, text=text[start:end],
+            coding_id, merged.get(code_id, code_id), source_id, start, end, segment_id, participant_id,
+            personas.get(participant_id) if participant_id is not None else None, coder_id or 0, kind,
+            slices[source_id][start:end] if texts else "",
         ))
     if filters.persona:
         codings = [c for c in codings if c.persona == filters.persona]
@@ -202,17 +232,56 @@ def load_evidence(session: Session, project: Project, filters: EvidenceFilters |
         codings = [c for c in codings if c.participant_id == filters.participant_id]
     if filters.phase_id is not None:
         codings = in_phase(codes, codings, phase_code_of.get(filters.phase_id))
-    participant_names = dict(session.execute(
-        select(Participant.id, Participant.name).where(Participant.project_id == project.id)).all())
+    p = _PARTICIPANT.c
+    participant_names = {i: n for i, n in session.execute(select(p.id, p.name).where(p.project_id == project.id))}
     return Evidence(codes=codes, codings=codings, columns=columns, phase_code_of=phase_code_of,
                     source_names=source_names, participant_names=participant_names, code_colours=colours,
                     total_codings=total)
 
 
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[Sequence[Any]]:
+    """Rows turned into ``width`` columns."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+def _source_facts(session: Session, project_id: int) -> tuple[dict[int, tuple[str, int | None]], dict[int, str]]:
+    """Each source's kind and participant, and its name (no text)."""
+    s = _SOURCE.c
+    facts: dict[int, tuple[str, int | None]] = {}
+    names: dict[int, str] = {}
+    for source_id, name, kind, owner in session.execute(
+            select(s.id, s.name, s.kind, s.participant_id).where(s.project_id == project_id)):
+        names[source_id] = name
+        facts[source_id] = (str(kind.value if hasattr(kind, "value") else kind), owner)
+    return facts, names
+
+
+def _source_texts(session: Session, project_id: int, wanted: set[int]) -> dict[int, str]:
+    """Whole texts, to be sliced in Python: it indexes code points in constant time,
+    while SQL's substr walks the UTF-8 text from its start for every coding."""
+    s = _SOURCE.c
+    rows = session.execute(select(s.id, s.text).where(s.project_id == project_id))
+    return {source_id: text for source_id, text in rows if source_id in wanted}
+
+
+def quote_texts(session: Session, project_id: int, coding_ids: Iterable[int]) -> dict[int, str]:
+    """The quoted text of some codings of one project, by coding id, cut by the database:
+    for the few quotes a page shows, without reading whole source texts."""
+    wanted = sorted(set(coding_ids))
+    if not wanted:
+        return {}
+    c = _CODING.c
+    rows = session.execute(
+        select(c.id, _quoted_text()).join(_SOURCE, _SOURCE.c.id == c.source_id)
+        .where(c.project_id == project_id, c.id.in_(wanted)))
+    return {coding_id: text or "" for coding_id, text in rows}
+
+
 def _quoted_text() -> Any:
     """The coded span as SQL computes it: substr counts characters (code points) on both
     SQLite and PostgreSQL, so no whole text leaves the database."""
-    return func.substr(Source.text, Coding.start + 1, Coding.end - Coding.start)
+    c = _CODING.c
+    return func.substr(_SOURCE.c.text, c.start + 1, c.end - c.start)
 
 
 def in_phase(codes: Sequence[CodeFact], codings: list[CodingFact], phase_code_id: int | None) -> list[CodingFact]:
@@ -224,45 +293,46 @@ def in_phase(codes: Sequence[CodeFact], codings: list[CodingFact], phase_code_id
     return [c for c in codings if c.code_id == phase_code_id or phase_code_id in found.get(c.id, ())]
 
 
-SegmentIndex = tuple[list[int], list[tuple[int, int, int | None]]]  # starts; (end, segment id, participant id)
+_OFFSET_BITS = 32  # a segment's (source, start) as one sortable integer: source << 32 | start
 
 
-def _segments_by_source(session: Session, project_id: int) -> dict[int, SegmentIndex]:
-    rows = session.execute(
-        select(Segment.source_id, Segment.start, Segment.end, Segment.id, Segment.participant_id)
-        .join(Source, Source.id == Segment.source_id)
-        .where(Source.project_id == project_id)
-        .order_by(Segment.source_id, Segment.start)
-    ).all()
-    grouped: dict[int, SegmentIndex] = {}
-    for r in rows:
-        starts, rest = grouped.setdefault(r.source_id, ([], []))
-        starts.append(r.start)
-        rest.append((r.end, r.id, r.participant_id))
-    return grouped
-
-
-def _segment_at(found: SegmentIndex | None, offset: int) -> tuple[int | None, int | None]:
-    """The segment holding ``offset`` and its participant, or (None, None)."""
-    if found is None:
-        return None, None
-    starts, rest = found
-    i = bisect_right(starts, offset) - 1
-    if i < 0:
-        return None, None
-    end, segment_id, participant_id = rest[i]
-    if offset >= end:
-        return None, None
-    return segment_id, participant_id
+def _segments_at(session: Session, project_id: int, source_ids: Sequence[int], offsets: Sequence[int], *,
+                 sources: Collection[int] | None = None) -> tuple[list[int | None], list[int | None]]:
+    """For each (source id, offset) pair: the segment holding the offset and its
+    participant (None, None where no segment does). One query for the segments of the
+    project (or of ``sources`` of it), then one vectorised binary search: the last segment
+    of the source starting at or before the offset, if the offset lies before its end."""
+    if not source_ids:
+        return [], []
+    g, s = _SEGMENT.c, _SOURCE.c
+    of_project = select(s.id).where(s.project_id == project_id)
+    if sources is not None:
+        of_project = of_project.where(s.id.in_(sorted(sources)))
+    found = session.execute(
+        select(g.source_id, g.start, g.end, g.id, func.coalesce(g.participant_id, 0))
+        .where(g.source_id.in_(of_project))).all()
+    if not found:
+        return [None] * len(source_ids), [None] * len(source_ids)
+    table = np.array(_columns(found, 5), dtype=np.int64)
+    seg_source, seg_start, seg_end, seg_id, seg_person = table[:, np.lexsort((table[3], table[1], table[0]))]
+    source, offset = np.array(source_ids, dtype=np.int64), np.array(offsets, dtype=np.int64)
+    at = np.searchsorted((seg_source << _OFFSET_BITS) | seg_start, (source << _OFFSET_BITS) | offset,
+                         side="right") - 1
+    inside = at >= 0
+    at = np.where(inside, at, 0)
+    inside &= (seg_source[at] == source) & (offset < seg_end[at])
+    # Ids start at 1, so 0 stands for "none" until the lists are made.
+    segment_ids = np.where(inside, seg_id[at], 0).tolist()
+    people = np.where(inside, seg_person[at], 0).tolist()
+    return [i or None for i in segment_ids], [p or None for p in people]
 
 
 def personas_of(session: Session, project_id: int) -> dict[int, str]:
     """Each participant's persona attribute value."""
+    d, v = _ATTRIBUTE_DEF.c, _ATTRIBUTE_VALUE.c
     rows = session.execute(
-        select(AttributeValue.participant_id, AttributeValue.value)
-        .join(AttributeDef, AttributeDef.id == AttributeValue.attribute_id)
-        .where(AttributeDef.project_id == project_id, func.lower(AttributeDef.name) == PERSONA_ATTRIBUTE)
-    ).all()
+        select(v.participant_id, v.value).join(_ATTRIBUTE_DEF, d.id == v.attribute_id)
+        .where(d.project_id == project_id, func.lower(d.name) == PERSONA_ATTRIBUTE))
     return {participant_id: value for participant_id, value in rows}
 
 
@@ -373,10 +443,14 @@ def network_for(
     layers: Iterable[str] | None = None,
     window: Window = "segment",
     min_weight: int = 1,
+    *,
+    texts: bool = False,
 ) -> NetworkReport:
     """The network of a project with its figures: beyond-share (overall, per phase, per
     persona), candidate partners, active channels and stuck phases. ``layers`` are node
-    kinds (see LAYERS; ``participant`` adds the customers)."""
+    kinds (see LAYERS; ``participant`` adds the customers). The network shows evidence as
+    coding ids, so the codings carry no text unless ``texts`` asks for it (the report
+    quotes from them)."""
     project = session.get(Project, project_id)
     if project is None:
         raise ValueError(f"No project {project_id}.")
@@ -386,21 +460,22 @@ def network_for(
         raise ValueError(f"Unknown layer(s) {', '.join(sorted(unknown))}; use {', '.join(k for k, _ in LAYERS)}.")
     if window not in ("segment", "overlap"):
         raise ValueError("window must be 'segment' or 'overlap'.")
-    evidence = load_evidence(session, project, filters)
-    network = build_network(
-        evidence.codes, evidence.codings, window=window, layers=frozenset(chosen) & NETWORK_KINDS,
-        include_participants=PARTICIPANT in chosen, min_weight=max(1, int(min_weight)),
-    )
-    network = _named_participants(network, evidence.participant_names)
-    beyond = {
-        "overall": beyond_share(evidence.codes, evidence.codings),
-        "by_phase": beyond_share(evidence.codes, evidence.codings, by="phase"),
-        "by_persona": beyond_share(evidence.codes, evidence.codings, by="persona"),
-    }
-    return NetworkReport(
-        network=network, evidence=evidence, beyond=beyond, partners=candidate_partners(network),
-        channels=active_channels(network), stuck=stuck_phases(evidence.codes, evidence.codings),
-    )
+    with _cycle_collection_paused():
+        evidence = load_evidence(session, project, filters, texts=texts)
+        network = build_network(
+            evidence.codes, evidence.codings, window=window, layers=frozenset(chosen) & NETWORK_KINDS,
+            include_participants=PARTICIPANT in chosen, min_weight=max(1, int(min_weight)),
+        )
+        network = _named_participants(network, evidence.participant_names)
+        beyond = {
+            "overall": beyond_share(evidence.codes, evidence.codings),
+            "by_phase": beyond_share(evidence.codes, evidence.codings, by="phase"),
+            "by_persona": beyond_share(evidence.codes, evidence.codings, by="persona"),
+        }
+        return NetworkReport(
+            network=network, evidence=evidence, beyond=beyond, partners=candidate_partners(network),
+            channels=active_channels(network), stuck=stuck_phases(evidence.codes, evidence.codings),
+        )
 
 
 def _named_participants(network: Network, names: dict[int, str]) -> Network:
@@ -444,15 +519,20 @@ class JourneyReport:
 
 
 def journey_for(session: Session, project_id: int, filters: EvidenceFilters | None = None) -> JourneyReport:
+    """The journey map of a project. The codings are read without their text; only the
+    strongest quotes the map shows get theirs, in one query."""
     project = session.get(Project, project_id)
     if project is None:
         raise ValueError(f"No project {project_id}.")
-    evidence = load_evidence(session, project, filters)
-    columns = evidence.columns
-    if filters is not None and filters.phase_id is not None:
-        keep = evidence.phase_code_of.get(filters.phase_id)
-        columns = [c for c in columns if c[0] == keep]
-    return JourneyReport(journey=build_journey(evidence.codes, evidence.codings, columns), evidence=evidence)
+    with _cycle_collection_paused():
+        evidence = load_evidence(session, project, filters, texts=False)
+        columns = evidence.columns
+        if filters is not None and filters.phase_id is not None:
+            keep = evidence.phase_code_of.get(filters.phase_id)
+            columns = [c for c in columns if c[0] == keep]
+        journey = build_journey(evidence.codes, evidence.codings, columns)
+    journey = journey.with_quote_texts(quote_texts(session, project_id, journey.quote_ids()))
+    return JourneyReport(journey=journey, evidence=evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,12 +560,12 @@ def quotes_for(session: Session, project_id: int, coding_ids: Iterable[int], lim
         .join(Code, Code.id == Coding.code_id).join(Source, Source.id == Coding.source_id)
         .where(Coding.project_id == project_id, Coding.id.in_(wanted)).order_by(Coding.source_id, Coding.start)
     ).all()
-    segments = _segments_by_source(session, project_id)
+    _, speakers = _segments_at(session, project_id, [r.source_id for r in rows], [r.start for r in rows],
+                               sources={r.source_id for r in rows})
     names = dict(session.execute(
         select(Participant.id, Participant.name).where(Participant.project_id == project_id)).all())
     found = []
-    for r in rows:
-        _, speaker = _segment_at(segments.get(r.source_id), r.start)
+    for r, speaker in zip(rows, speakers, strict=True):
         participant_id = speaker if speaker is not None else r.participant_id
         found.append(QuoteRow(
             coding_id=r.id, code_id=r.code_id, code=r.name, source_id=r.source_id, source=r.source_name,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from coding.facts import (
@@ -93,6 +93,22 @@ class JourneyMap:
     emotion: tuple[EmotionPoint, ...]
     unassigned: int  # lane codings that fall in none of the phases
 
+    def quote_ids(self) -> list[int]:
+        """The codings quoted anywhere on the map."""
+        return sorted({q.coding_id for lane in self.lanes for cell in lane.cells for q in cell.quotes})
+
+    def with_quote_texts(self, texts: Mapping[int, str]) -> JourneyMap:
+        """The same map with each quote's text taken from ``texts`` (by coding id): the
+        map can be built from codings read without text, and only the quotes it shows
+        fetched afterwards."""
+        lanes = tuple(
+            replace(lane, cells=tuple(
+                replace(cell, quotes=tuple(replace(q, text=texts.get(q.coding_id, q.text)) for q in cell.quotes))
+                for cell in lane.cells))
+            for lane in self.lanes
+        )
+        return replace(self, lanes=lanes)
+
     def cell(self, lane: str, phase_id: int) -> Cell:
         column = [phase for phase, _ in self.columns].index(phase_id)
         return next(row for row in self.lanes if row.key == lane).cells[column]
@@ -141,13 +157,15 @@ def build_journey(
     code_map = {code.id: code for code in codes}
     known = [c for c in codings if c.code_id in code_map]
     phase_ids = {phase_id for phase_id, _ in phases}
-    in_lanes = [(c, lane) for c in known if (lane := lane_of(code_map[c.code_id])) is not None]
-    valences = {
-        c.id: float(valence)
-        for c in known
-        if code_map[c.code_id].kind == EMOTION and (valence := code_map[c.code_id].valence) is not None
+    code_lanes = {code_id: lane for code_id, code in code_map.items() if (lane := lane_of(code)) is not None}
+    in_lanes = [(c, code_lanes[c.code_id]) for c in known if c.code_id in code_lanes]
+    code_valences = {
+        code_id: float(code.valence)
+        for code_id, code in code_map.items()
+        if code.kind == EMOTION and code.valence is not None
     }
-    emotions = [c for c in known if c.id in valences]
+    emotions = [c for c in known if c.code_id in code_valences]
+    valences = {c.id: code_valences[c.code_id] for c in emotions}
     found = phases_of([*(c for c, _ in in_lanes), *emotions], (c for c in known if c.code_id in phase_ids))
 
     cells: dict[tuple[str, int], list[CodingFact]] = defaultdict(list)
@@ -213,9 +231,9 @@ def _cell(
 
 def _strongest_quotes(codings: list[CodingFact], density: dict[int, int]) -> tuple[Quote, ...]:
     """At most MAX_QUOTES quotes: the most coded passages first (most other codings
-    overlapping the span), then the longest text, then the oldest coding; a passage coded
-    twice is quoted once."""
-    ranked = sorted(codings, key=lambda c: (-density.get(c.id, 0), -len(c.text), c.id))
+    overlapping the span), then the longest passage (in code points, so the ranking needs
+    no text), then the oldest coding; a passage coded twice is quoted once."""
+    ranked = sorted(codings, key=lambda c: (-density.get(c.id, 0), c.start - c.end, c.id))
     quotes: list[Quote] = []
     seen: set[tuple[int, int, int]] = set()
     for coding in ranked:

@@ -166,7 +166,7 @@ def build_report(session: Session, project_id: int, *, sections: Sequence[str] |
     total = len(chosen) + 1
     if progress is not None:
         progress(0, total, "Reading the codings")
-    network = network_for(session, project_id, filters) if "network" in chosen else None
+    network = network_for(session, project_id, filters, texts=True) if "network" in chosen else None
     evidence = network.evidence if network is not None else load_evidence(session, project, filters)
     columns = evidence.columns
     if filters.phase_id is not None:

@@ -75,6 +75,8 @@ def _number(text: str) -> bool:
 @bp.get("/projects/<int:project_id>/quotes")
 def get_quotes(project_id: int) -> Response:
     project, _ = load_project(project_id)
+    if "ids" not in request.args:
+        raise InvalidInput("?ids= is required: coding ids separated by commas.")
     return jsonify([quote_json(project.id, q) for q in quotes_for(db_session(), project.id, coding_ids(request.args))])
 
 

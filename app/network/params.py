@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
+from app.database_ints import database_int
 from coding.evidence import LAYERS, EvidenceFilters, Window, parse_filters
 from research.errors import InvalidInput
 
@@ -23,9 +24,14 @@ class NetworkOptions:
 
 def evidence_filters(args: MultiDict[str, str]) -> EvidenceFilters:
     try:
-        return parse_filters(args)
+        filters = parse_filters(args)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
+    for name, value in (("phase", filters.phase_id), ("participant", filters.participant_id),
+                        ("coder", filters.coder_id)):
+        if value is not None:
+            database_int(value, name)
+    return filters
 
 
 def network_options(args: MultiDict[str, str]) -> NetworkOptions:
@@ -39,7 +45,7 @@ def network_options(args: MultiDict[str, str]) -> NetworkOptions:
     if window not in ("segment", "overlap"):
         raise InvalidInput("window must be 'segment' or 'overlap'.")
     text = (args.get("min_weight") or "1").strip()
-    if not text.isdigit() or not 1 <= int(text) <= 1000:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 1000:  # "²".isdigit() too
         raise InvalidInput("min_weight must be a whole number from 1 to 1000.")
     return NetworkOptions(filters=evidence_filters(args), layers=layers,
                           window="overlap" if window == "overlap" else "segment", min_weight=int(text))
@@ -53,7 +59,7 @@ def coding_ids(args: MultiDict[str, str], limit: int = 200) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit():
+            if not (part.isascii() and part.isdigit()):
                 raise InvalidInput("ids must be coding ids separated by commas.")
-            found.append(int(part))
+            found.append(database_int(int(part), "ids"))
     return list(dict.fromkeys(found))[:limit]

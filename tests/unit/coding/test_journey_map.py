@@ -56,19 +56,31 @@ def test_strongest_quotes_are_the_most_coded_passages_first() -> None:
     assert cell.quotes[0].text == "quote 105"
 
 
-def test_quotes_are_at_most_three_longest_first_on_ties_and_never_repeat_a_passage() -> None:
+def test_quotes_are_at_most_three_longest_passage_first_on_ties_and_never_repeat_a_passage() -> None:
+    """2 and 3 quote one passage that overlaps another coding; of the rest the longest
+    passages (in code points, whatever text the facts carry) come first."""
     codes = [CodeFact(1, "Search", "phase"), CodeFact(2, "Agent", "actor")]
     codings = [coding(1, 1, 10, 1, 0, 1000)]
     codings += [
         coding(2, 2, 10, 1, 0, 10, "short"),
         coding(3, 2, 10, 1, 0, 10, "short"),  # same passage as 2
-        coding(4, 2, 10, 1, 100, 110, "the longest quote"),
-        coding(5, 2, 10, 1, 200, 210, "longer"),
+        coding(4, 2, 10, 1, 100, 140, "x"),
+        coding(5, 2, 10, 1, 200, 220, "a long text on a shorter passage"),
         coding(6, 2, 10, 1, 300, 310, "tiny"),
     ]
     cell = build_journey(codes, codings, [(1, "Search")]).cell("other_actors", 1)
     assert [q.coding_id for q in cell.quotes] == [2, 4, 5]
     assert cell.codings == 5
+
+
+def test_quote_texts_can_be_filled_in_after_the_map_is_built() -> None:
+    journey = build_journey(CODES, CODINGS, PHASES)
+    quoted = journey.quote_ids()
+    assert 105 in quoted and quoted == sorted(quoted)
+    filled = journey.with_quote_texts({105: "mäklaren"})
+    assert filled.cell("other_actors", SEARCH).quotes[0].text == "mäklaren"
+    assert filled.cell("other_actors", SEARCH).quotes[1].text == "quote 102"  # no text given: kept
+    assert filled.cell("goals", SEARCH) == journey.cell("goals", SEARCH)  # 105 is not quoted there
 
 
 def test_the_emotion_curve_gives_mean_n_and_spread_per_phase() -> None:
