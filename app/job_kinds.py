@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import nlp_jobs, report_jobs
+from app import export_jobs, nlp_jobs, report_jobs
 from exports.backup import backup_bytes
 from research.ingest import ImportOptions, import_staged, observation_details, parse_kind
 from research.jobs import Job, JobFile, Report
@@ -40,9 +40,11 @@ JOB_KINDS = {
     "ingest.document": ingest_document,
     "nlp.suggest": nlp_jobs.suggest,
     "export.report": report_jobs.export_report,
+    "export.file": export_jobs.export_file,
 }
 # Who may download a job's file: whoever may read the data it holds (owners unless listed).
-DOWNLOAD_ROLES = {"export.report": Role.VIEWER}
+# A backup is owners' only: it carries the pseudonymisation keys.
+DOWNLOAD_ROLES = {"export.report": Role.VIEWER, "export.file": Role.VIEWER}
 
 
 def download_role(kind: str) -> Role:

@@ -1,13 +1,15 @@
 """Timing of the spreadsheet and REFI-QDA exports on one project (issue 7).
 
 Targets on the large project: CSV <= 3 s, XLSX <= 15 s, full QDPX <= 60 s, DOCX report with
-2,000 quotes <= 10 s. ``run`` writes
-to temporary files so memory holds one export at a time. Run it through ``make bench``
-or ``python -m bench.bench_exports DATABASE_URL PROJECT_ID``.
+2,000 quotes <= 10 s, and the spreadsheets within 1 GB of memory. ``run`` writes to temporary
+files so memory holds one export at a time; ``peak_memory`` runs each spreadsheet export in a
+fresh process and reads its peak resident size. Run it through ``make bench`` or
+``python -m bench.bench_exports DATABASE_URL PROJECT_ID``.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,13 +26,16 @@ from research.db import make_engine, make_session_factory
 TARGETS = {"CSV (codings, long form)": 3.0, "XLSX (four sheets)": 15.0, "QDPX (full project)": 60.0,
            "DOCX report": 10.0}
 REPORT_QUOTES = 2000
+MEMORY_TARGET_MB = 1024
+SPREADSHEETS = {"CSV (codings, long form)": "csv", "XLSX (four sheets)": "xlsx"}  # bench.spreadsheet_memory
 
 
-def _timed(call: Callable[[IO[bytes]], object]) -> tuple[float, int]:
+def _timed(call: Callable[[IO[bytes]], object]) -> tuple[float, float, int]:
+    """Wall seconds, this process's CPU seconds (a fairer figure on a busy machine) and bytes written."""
     with tempfile.TemporaryFile() as out:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         call(out)
-        return time.perf_counter() - started, out.tell()
+        return time.perf_counter() - started, time.process_time() - cpu, out.tell()
 
 
 def run(session: Session, project_id: int) -> list[tuple[str, float]]:
@@ -45,9 +50,19 @@ def run(session: Session, project_id: int) -> list[tuple[str, float]]:
     steps.append(("DOCX report", lambda out: docx_report(session, project_id, out)))
     results = []
     for label, call in steps:
-        seconds, size = _timed(call)
-        results.append((f"{label}, {size / 1e6:.1f} MB", seconds))
+        seconds, cpu, size = _timed(call)
+        results.append((f"{label}, {size / 1e6:.1f} MB, CPU {cpu:.2f} s", seconds))
         session.expire_all()
+    return results
+
+
+def peak_memory(database_url: str, project_id: int) -> list[tuple[str, float]]:
+    """(what, peak resident MB) of a fresh process writing each spreadsheet export."""
+    results = []
+    for label, what in SPREADSHEETS.items():
+        printed = subprocess.run([sys.executable, "-m", "bench.spreadsheet_memory", database_url, str(project_id),
+                                  what], check=True, capture_output=True, text=True).stdout
+        results.append((label, float(printed)))
     return results
 
 
@@ -74,6 +89,9 @@ def main() -> None:
             target = next((t for key, t in TARGETS.items() if label.startswith(key)), None)
             verdict = "" if target is None else f"  (target ≤ {target:g} s: {'met' if seconds <= target else 'MISSED'})"
             print(f"{label:<50} {seconds:7.2f} s{verdict}")
+    for label, megabytes in peak_memory(url, project_id):
+        verdict = "met" if megabytes <= MEMORY_TARGET_MB else "MISSED"
+        print(f"{'peak memory, ' + label:<50} {megabytes:7.0f} MB  (target ≤ {MEMORY_TARGET_MB} MB: {verdict})")
 
 
 if __name__ == "__main__":

@@ -1,28 +1,38 @@
 """Spreadsheets of a project: codings (long and wide), the code × participant matrix and the codebook.
 
-Each table is a header and rows of plain values; CSV writes one table, XLSX all four as
+Each table is a header and rows of plain values; CSV writes one table, XLSX all of them as
 sheets. Any text a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return) is written with a leading apostrophe.
+``@``, a tab or a carriage return) is written with a leading apostrophe: the table builders
+yield rows already escaped, so both writers put values down as they come.
+
+A large project has a hundred thousand codings, so nothing here loads ORM objects per
+coding: the small things (codes, sources without their text, participants with their
+attributes, segment speakers) are loaded once, the codings are streamed as plain tuples
+ordered by source, and each source's text is read when its codings come up.
 """
 
 from __future__ import annotations
 
-import bisect
+import codecs
 import csv
 import io
-import re
-from collections import defaultdict
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from typing import IO, Any
+from functools import cached_property
+from itertools import chain, groupby
+from operator import itemgetter
+from typing import IO, Any, NamedTuple
 
-from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from coding.codebook import Code, code_paths, codes_of
 from coding.codings import Coding
 from coding.memos import Memo
+from exports.xlsx_writer import write_workbook
 from research.accounts import User
 from research.errors import InvalidInput, NotFound
 from research.participants import AttributeDef, AttributeValue, Participant
@@ -34,7 +44,9 @@ TABLES = ("long", "wide", "wide-participants", "matrix", "codebook")
 # project's would be tens of millions of cells, which spreadsheet programs cannot open).
 MAX_WIDE_XLSX_CELLS = 1_000_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SHEET_TITLES = {"long": "Codings", "wide": "Segments × codes", "wide-participants": "Participants × codes",
+                "matrix": "Codes × participants", "codebook": "Codebook"}
+_STREAM = {"yield_per": 5000}
 
 Row = list[Any]
 
@@ -46,219 +58,269 @@ def escape_cell(value: Any) -> Any:
     return value
 
 
-@dataclass
-class _Data:
-    """A project's codes, sources, participants and codings, loaded once for every table."""
+class _SourceInfo(NamedTuple):
+    name: str
+    kind: str
+    participant_id: int | None
 
+
+class _Speakers(NamedTuple):
+    """A source's segments in order: where each starts and ends, and who speaks in it."""
+
+    starts: list[int]
+    ends: list[int]
+    participants: list[int | None]
+
+
+@dataclass
+class _Project:
+    """What every table needs, loaded once; the codings themselves are streamed."""
+
+    session: Session
     project: Project
     codes: list[Code]
     paths: dict[int, str]
-    sources: dict[int, Source]
-    segments: dict[int, list[Any]]
-    starts: dict[int, list[int]]
-    participants: dict[int, Participant]
+    sources: dict[int, _SourceInfo]
+    speakers: dict[int, _Speakers]
+    participants: dict[int, str]
     attributes: list[AttributeDef]
     values: dict[int, dict[int, str]]
-    codings: list[Any]
-    coders: dict[int, str]
-    memos: dict[int, list[str]]
 
-    def participant_of(self, coding: Any) -> int | None:
-        """The participant who said the coded words: the segment's speaker, else the source's owner."""
-        segments = self.segments.get(coding.source_id, [])
-        index = bisect.bisect_right(self.starts.get(coding.source_id, []), coding.start) - 1
-        if index >= 0 and segments[index].end > coding.start and segments[index].participant_id is not None:
-            return segments[index].participant_id
-        return self.sources[coding.source_id].participant_id
+    @property
+    def codable(self) -> list[Code]:
+        return [c for c in self.codes if not c.is_folder]
+
+    def participant_at(self, source_id: int, start: int) -> int | None:
+        """Who said the words at ``start``: the segment's speaker, else the source's participant."""
+        speakers = self.speakers.get(source_id)
+        if speakers is not None:
+            index = bisect_right(speakers.starts, start) - 1
+            if index >= 0 and speakers.ends[index] > start and speakers.participants[index] is not None:
+                return speakers.participants[index]
+        return self.sources[source_id].participant_id
+
+    def codings_by_source(self, *columns: Any) -> Iterator[tuple[int, list[Any]]]:
+        """``(source_id, rows)`` for every source with codings, in source order; each row is
+        ``(source_id, *columns)`` and a source's rows come ordered by start, end and id."""
+        with self.session.connection().execute(
+                select(Coding.source_id, *columns).where(Coding.project_id == self.project.id)
+                .order_by(Coding.source_id, Coding.start, Coding.end, Coding.id), execution_options=_STREAM) as result:
+            for source_id, group in groupby(chain.from_iterable(result.partitions()), key=itemgetter(0)):
+                yield source_id, list(group)
+
+    @contextmanager
+    def texts_in_order(self) -> Iterator[Callable[[int], str]]:
+        """A reader of source texts asked for in increasing source order: one streamed query
+        instead of one per source, holding only a few texts at a time."""
+        with self.session.connection().execute(
+                select(Source.id, Source.text).where(Source.project_id == self.project.id).order_by(Source.id),
+                execution_options={"yield_per": 20}) as result:
+            texts = iter(result)
+
+            def text_of(source_id: int) -> str:
+                for text_id, text in texts:
+                    if text_id == source_id:
+                        return str(text)
+                raise LookupError(f"source {source_id} asked for out of order")
+
+            yield text_of
+
+    @cached_property
+    def code_participant_counts(self) -> Counter[tuple[int, int | None]]:
+        """How many codings each (code, participant) pair has; ``None`` for nobody's words."""
+        counts: Counter[tuple[int, int | None]] = Counter()
+        for source_id, rows in self.codings_by_source(Coding.code_id, Coding.start):
+            for _, code_id, start in rows:
+                counts[(code_id, self.participant_at(source_id, start))] += 1
+        return counts
 
 
-def _load(session: Session, project_id: int) -> _Data:
+def _load(session: Session, project_id: int) -> _Project:
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound(f"There is no project {project_id}.")
     codes = codes_of(session, project_id)
-    sources = {s.id: s for s in session.scalars(select(Source).where(Source.project_id == project_id)
-                                                 .order_by(Source.id))}
-    segments: dict[int, list[Any]] = defaultdict(list)
-    if sources:
-        for segment in session.execute(select(Segment.source_id, Segment.start, Segment.end, Segment.participant_id)
-                                       .where(Segment.source_id.in_(select(Source.id)
-                                                                    .where(Source.project_id == project_id)))
-                                       .order_by(Segment.source_id, Segment.start)):
-            segments[segment.source_id].append(segment)
-    starts = {source_id: [s.start for s in rows] for source_id, rows in segments.items()}
-    participants = {p.id: p for p in session.scalars(select(Participant).where(Participant.project_id == project_id)
-                                                     .order_by(Participant.name))}
+    sources = {row.id: _SourceInfo(row.name, row.kind.value, row.participant_id) for row in session.execute(
+        select(Source.id, Source.name, Source.kind, Source.participant_id)
+        .where(Source.project_id == project_id).order_by(Source.id))}
+    speakers: dict[int, _Speakers] = {}
+    segments = session.execute(
+        select(Segment.source_id, Segment.start, Segment.end, Segment.participant_id)
+        .join(Source, Source.id == Segment.source_id).where(Source.project_id == project_id)
+        .order_by(Segment.source_id, Segment.start), execution_options=_STREAM)
+    for source_id, rows in groupby(segments, key=itemgetter(0)):
+        _, starts, ends, participants = zip(*rows, strict=True)
+        speakers[source_id] = _Speakers(list(starts), list(ends), list(participants))
+    participants = {pid: name for pid, name in session.execute(
+        select(Participant.id, Participant.name).where(Participant.project_id == project_id)
+        .order_by(Participant.name))}
     attributes = list(session.scalars(select(AttributeDef).where(AttributeDef.project_id == project_id)
                                       .order_by(AttributeDef.name)))
-    values: dict[int, dict[int, str]] = defaultdict(dict)
-    if participants:
-        for value in session.scalars(select(AttributeValue)
-                                     .where(AttributeValue.participant_id.in_(list(participants)))):
-            values[value.participant_id][value.attribute_id] = value.value
-    codings = list(session.execute(select(Coding.id, Coding.source_id, Coding.code_id, Coding.start, Coding.end,
-                                          Coding.coder_id, Coding.origin).where(Coding.project_id == project_id)
-                                   .order_by(Coding.source_id, Coding.start, Coding.end, Coding.id)))
-    coder_ids = {c.coder_id for c in codings if c.coder_id is not None}
-    coders = {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(coder_ids)))} \
-        if coder_ids else {}
-    memos: dict[int, list[str]] = defaultdict(list)
-    for memo in session.scalars(select(Memo).where(Memo.project_id == project_id, Memo.target_type == "coding")
-                                .order_by(Memo.id)):
-        if memo.target_id is not None:
-            memos[memo.target_id].append(memo.text)
-    return _Data(project, codes, code_paths(codes), sources, segments, starts, participants, attributes, values,
-                 codings, coders, memos)
+    values: dict[int, dict[int, str]] = {}
+    for participant_id, attribute_id, value in session.execute(
+            select(AttributeValue.participant_id, AttributeValue.attribute_id, AttributeValue.value)
+            .join(Participant, Participant.id == AttributeValue.participant_id)
+            .where(Participant.project_id == project_id)):
+        values.setdefault(participant_id, {})[attribute_id] = value
+    return _Project(session, project, codes, code_paths(codes), sources, speakers, participants, attributes, values)
 
 
-def _long(data: _Data) -> Iterator[Row]:
-    yield ["code", "kind", "text", "source", "source kind", "start", "end", "participant",
-           *(a.name for a in data.attributes), "coder", "memo", "origin"]
-    codes = {c.id: (data.paths[c.id], c.kind.value) for c in data.codes}
-    sources = {i: (s.text, s.name, s.kind.value) for i, s in data.sources.items()}
-    blank = [""] * len(data.attributes)
-    people: dict[int | None, list[Any]] = {None: ["", *blank]}
-    for pid, person in data.participants.items():
-        values = data.values.get(pid, {})
-        people[pid] = [person.name, *(values.get(a.id, "") for a in data.attributes)]
-    for coding in data.codings:
-        text, name, kind = sources[coding.source_id]
-        path, code_kind = codes[coding.code_id]
-        memos = data.memos.get(coding.id)
-        yield [path, code_kind, text[coding.start:coding.end], name, kind, coding.start, coding.end,
-               *people.get(data.participant_of(coding), people[None]), data.coders.get(coding.coder_id or 0, ""),
-               "\n\n".join(memos) if memos else "", coding.origin.value]
+def _coders_and_memos(data: _Project) -> tuple[dict[int, str], dict[int, str]]:
+    """Each coder's name and each coding's memos (joined by blank lines), escaped."""
+    session, project_id = data.session, data.project.id
+    coders = {user_id: escape_cell(name) for user_id, name in session.execute(
+        select(User.id, User.display_name).where(User.id.in_(
+            select(Coding.coder_id).where(Coding.project_id == project_id).distinct())))}
+    notes: dict[int, list[str]] = {}
+    for target_id, text in session.execute(select(Memo.target_id, Memo.text).where(
+            Memo.project_id == project_id, Memo.target_type == "coding").order_by(Memo.id)):
+        if target_id is not None:
+            notes.setdefault(target_id, []).append(text)
+    return coders, {coding_id: escape_cell("\n\n".join(texts)) for coding_id, texts in notes.items()}
 
 
-def _wide(data: _Data) -> Iterator[Row]:
+def _long(data: _Project) -> Iterator[Row]:
+    """One row per coding: the code, the coded words, where they are, who said them, who coded them."""
+    yield [escape_cell(v) for v in ("code", "kind", "text", "source", "source kind", "start", "end", "participant",
+                                    *(a.name for a in data.attributes), "coder", "memo", "origin")]
+    codes = {c.id: (escape_cell(data.paths[c.id]), c.kind.value) for c in data.codes}
+    nobody = [""] * (1 + len(data.attributes))
+    people: dict[int | None, list[Any]] = {None: nobody}
+    for pid, name in data.participants.items():
+        given = data.values.get(pid, {})
+        people[pid] = [escape_cell(v) for v in (name, *(given.get(a.id, "") for a in data.attributes))]
+    coders, memos = _coders_and_memos(data)
+    starts = FORMULA_STARTS
+    with data.texts_in_order() as text_of:
+        for source_id, rows in data.codings_by_source(Coding.id, Coding.code_id, Coding.start, Coding.end,
+                                                      Coding.coder_id, type_coerce(Coding.origin, String)):
+            source = data.sources[source_id]
+            text, name, kind = text_of(source_id), escape_cell(source.name), source.kind
+            for _, coding_id, code_id, start, end, coder_id, origin in rows:
+                path, code_kind = codes[code_id]
+                quote = text[start:end]
+                if quote.startswith(starts):
+                    quote = "'" + quote
+                yield [path, code_kind, quote, name, kind, start, end,
+                       *people.get(data.participant_at(source_id, start), nobody), coders.get(coder_id, ""),
+                       memos.get(coding_id, ""), origin]
+
+
+def _segment_marks(speakers: _Speakers, rows: list[Any], column: dict[int, int]) -> dict[int, list[int]]:
+    """For each segment (by index) the columns of the codes whose codings overlap it."""
+    marks: dict[int, list[int]] = {}
+    for _, code_id, start, end in rows:
+        if code_id in column:
+            first = max(bisect_right(speakers.starts, start) - 1, 0)
+            for index in range(first, bisect_left(speakers.starts, end)):
+                if speakers.ends[index] > start:
+                    marks.setdefault(index, []).append(column[code_id])
+    return marks
+
+
+def _wide(data: _Project) -> Iterator[Row]:
     """One row per segment, 0/1 per codable code (a coding marks every segment it overlaps)."""
-    codable = [c for c in data.codes if not c.is_folder]
+    codable = data.codable
     column = {c.id: i for i, c in enumerate(codable)}
-    yield ["source", "segment start", "segment end", "participant", "text", *(data.paths[c.id] for c in codable)]
-    marks: dict[int, dict[int, list[int]]] = defaultdict(dict)
-    for coding in data.codings:
-        if coding.code_id not in column:
-            continue
-        starts = data.starts.get(coding.source_id, [])
-        first = max(bisect.bisect_right(starts, coding.start) - 1, 0)
-        last = bisect.bisect_left(starts, coding.end)
-        rows = marks[coding.source_id]
-        for index in range(first, last):
-            if data.segments[coding.source_id][index].end > coding.start:
-                rows.setdefault(index, []).append(column[coding.code_id])
+    yield [escape_cell(v) for v in ("source", "segment start", "segment end", "participant", "text",
+                                    *(data.paths[c.id] for c in codable))]
+    names = {pid: escape_cell(name) for pid, name in data.participants.items()}
     empty = [0] * len(codable)
-    names = {pid: p.name for pid, p in data.participants.items()}
-    for source_id, segments in data.segments.items():
-        source = data.sources[source_id]
-        text, coded = source.text, marks.get(source_id, {})
-        for index, segment in enumerate(segments):
-            row = list(empty)
-            for position in coded.get(index, ()):
-                row[position] = 1
-            yield [source.name, segment.start, segment.end,
-                   names.get(segment.participant_id or source.participant_id or 0, ""),
-                   text[segment.start:segment.end], *row]
+    with closing(data.codings_by_source(Coding.code_id, Coding.start, Coding.end)) as coded, \
+            data.texts_in_order() as text_of:
+        pending = next(coded, None)
+        for source_id, speakers in data.speakers.items():  # both in source order
+            while pending is not None and pending[0] < source_id:
+                pending = next(coded, None)
+            marks = _segment_marks(speakers, pending[1], column) if pending and pending[0] == source_id else {}
+            source = data.sources[source_id]
+            text, name = text_of(source_id), escape_cell(source.name)
+            for index, (start, end, speaker) in enumerate(zip(speakers.starts, speakers.ends, speakers.participants,
+                                                              strict=True)):
+                row = list(empty)
+                for position in marks.get(index, ()):
+                    row[position] = 1
+                yield [name, start, end, names.get(speaker or source.participant_id or 0, ""),
+                       escape_cell(text[start:end]), *row]
 
 
-def _wide_participants(data: _Data) -> Iterator[Row]:
+def _wide_participants(data: _Project) -> Iterator[Row]:
     """One row per participant, 0/1 per codable code they were coded with."""
-    codable = [c for c in data.codes if not c.is_folder]
-    column = {c.id: i for i, c in enumerate(codable)}
-    yield ["participant", *(data.paths[c.id] for c in codable)]
-    marks: dict[int | None, list[int]] = {pid: [0] * len(codable) for pid in data.participants}
-    marks[None] = [0] * len(codable)
-    for coding in data.codings:
-        if coding.code_id in column:
-            marks.setdefault(data.participant_of(coding), [0] * len(codable))[column[coding.code_id]] = 1
-    for pid, person in data.participants.items():
-        yield [person.name, *marks[pid]]
-    if any(marks[None]):
-        yield ["(no participant)", *marks[None]]
+    codable = data.codable
+    yield [escape_cell(v) for v in ("participant", *(data.paths[c.id] for c in codable))]
+    counts = data.code_participant_counts
+    for pid, name in data.participants.items():
+        yield [escape_cell(name), *(1 if counts[(c.id, pid)] else 0 for c in codable)]
+    nobody = [1 if counts[(c.id, None)] else 0 for c in codable]
+    if any(nobody):
+        yield ["(no participant)", *nobody]
 
 
-def _matrix(data: _Data) -> Iterator[Row]:
-    participants = list(data.participants.values())
-    counts: dict[tuple[int, int | None], int] = defaultdict(int)
-    for coding in data.codings:
-        counts[(coding.code_id, data.participant_of(coding))] += 1
-    yield ["code", "kind", *(p.name for p in participants), "no participant", "total"]
-    for code in data.codes:
-        if code.is_folder:
-            continue
-        row = [counts[(code.id, p.id)] for p in participants]
+def _matrix(data: _Project) -> Iterator[Row]:
+    """Codings per codable code and participant, with the words nobody said and the total."""
+    yield [escape_cell(v) for v in ("code", "kind", *data.participants.values(), "no participant", "total")]
+    counts = data.code_participant_counts
+    for code in data.codable:
+        row = [counts[(code.id, pid)] for pid in data.participants]
         unassigned = counts[(code.id, None)]
-        yield [data.paths[code.id], code.kind.value, *row, unassigned, sum(row) + unassigned]
+        yield [escape_cell(data.paths[code.id]), code.kind.value, *row, unassigned, sum(row) + unassigned]
 
 
-def _codebook(data: _Data) -> Iterator[Row]:
+def _codebook(data: _Project) -> Iterator[Row]:
     phases = {p.id: p.name for p in data.project.phases}
     names = {c.id: c.name for c in data.codes}
-    used: dict[int, int] = defaultdict(int)
-    for coding in data.codings:
-        used[coding.code_id] += 1
+    used = {code_id: count for code_id, count in data.session.execute(
+        select(Coding.code_id, func.count()).where(Coding.project_id == data.project.id)
+        .group_by(Coding.code_id))}
     yield ["code", "name", "kind", "folder", "colour", "description", "when to use", "when not to use", "examples",
            "aliases", "ownership", "actor type", "medium", "touchpoint type", "company role", "phase", "valence",
            "goal", "codings", "guid"]
     for code in data.codes:
-        yield [data.paths[code.id], code.name, code.kind.value, "yes" if code.is_folder else "no", code.colour,
-               code.description, code.when_to_use, code.when_not, code.examples, ", ".join(code.aliases),
-               code.ownership or "", code.actor_type or "", code.medium or "", code.touchpoint_type or "",
-               code.company_role or "", phases.get(code.phase_id or 0, ""),
-               "" if code.valence is None else code.valence, names.get(code.goal_id or 0, ""), used[code.id],
-               code.guid]
+        yield [escape_cell(v) for v in (
+            data.paths[code.id], code.name, code.kind.value, "yes" if code.is_folder else "no", code.colour,
+            code.description, code.when_to_use, code.when_not, code.examples, ", ".join(code.aliases),
+            code.ownership or "", code.actor_type or "", code.medium or "", code.touchpoint_type or "",
+            code.company_role or "", phases.get(code.phase_id or 0, ""),
+            "" if code.valence is None else code.valence, names.get(code.goal_id or 0, ""), used.get(code.id, 0),
+            code.guid)]
 
 
-BUILDERS = {"long": _long, "wide": _wide, "wide-participants": _wide_participants, "matrix": _matrix,
-            "codebook": _codebook}
-SHEET_TITLES = {"long": "Codings", "wide": "Segments × codes", "wide-participants": "Participants × codes",
-                "matrix": "Codes × participants", "codebook": "Codebook"}
-
-
-def table_rows(session: Session, project_id: int, table: str) -> list[Row]:
-    """One table as a header row and data rows (values not yet escaped)."""
-    if table not in BUILDERS:
-        raise InvalidInput(f"Unknown table '{table}'; choose one of {', '.join(TABLES)}.")
-    return list(BUILDERS[table](_load(session, project_id)))
+BUILDERS: dict[str, Callable[[_Project], Iterator[Row]]] = {
+    "long": _long, "wide": _wide, "wide-participants": _wide_participants, "matrix": _matrix, "codebook": _codebook}
 
 
 def write_csv(session: Session, project_id: int, out: IO[bytes], table: str = "long") -> int:
     """One table as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read å ä ö); returns data rows."""
     if table not in BUILDERS:
         raise InvalidInput(f"Unknown table '{table}'; choose one of {', '.join(TABLES)}.")
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    count = -1
-    starts = FORMULA_STARTS
-    for row in BUILDERS[table](_load(session, project_id)):
-        writer.writerow([("'" + v) if v.__class__ is str and v.startswith(starts) else v for v in row])
+    rows = BUILDERS[table](_load(session, project_id))
+    out.write(codecs.BOM_UTF8)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    writerow = csv.writer(text).writerow
+    count = -1  # the header is no data row
+    for row in rows:
+        writerow(row)
         count += 1
     text.flush()
     text.detach()
     return count
 
 
-def _xlsx_cell(value: Any) -> Any:
-    value = escape_cell(value)
-    return _ILLEGAL_XLSX.sub("", value) if isinstance(value, str) else value
-
-
-def write_xlsx(session: Session, project_id: int, out: IO[bytes]) -> dict[str, int]:
+def write_xlsx(session: Session, project_id: int, out: IO[bytes],
+               on_sheet: Callable[[int, int, str], None] | None = None) -> dict[str, int]:
     """Every table as a sheet of one workbook; returns data rows per table.
 
     The per-segment wide table is left out when it would exceed ``MAX_WIDE_XLSX_CELLS``
-    (its CSV has no limit)."""
+    (its CSV has no limit). ``on_sheet(done, total, message)`` is told before each sheet
+    is written, at a point where no query is streaming (a job may commit its progress)."""
     data = _load(session, project_id)
-    workbook = Workbook(write_only=True)
-    counts = {}
-    wide_cells = sum(len(s) for s in data.segments.values()) * (5 + sum(not c.is_folder for c in data.codes))
-    for table, build in BUILDERS.items():
-        if table == "wide" and wide_cells > MAX_WIDE_XLSX_CELLS:
-            continue
-        sheet = workbook.create_sheet(SHEET_TITLES[table])
-        count = -1
-        for row in build(data):
-            sheet.append([_xlsx_cell(v) for v in row])
-            count += 1
-        counts[table] = count
-    workbook.save(out)
-    return counts
+    wide_cells = sum(len(s.starts) for s in data.speakers.values()) * (5 + len(data.codable))
+    tables = [t for t in BUILDERS if t != "wide" or wide_cells <= MAX_WIDE_XLSX_CELLS]
+
+    def sheet(index: int, table: str) -> Iterator[Row]:
+        if on_sheet is not None:
+            on_sheet(index, len(tables), f"Writing the sheet {SHEET_TITLES[table]}")
+        yield from BUILDERS[table](data)
+
+    rows = write_workbook(out, [(SHEET_TITLES[t], sheet(i, t)) for i, t in enumerate(tables)])
+    return {table: count - 1 for table, count in zip(tables, rows, strict=True)}

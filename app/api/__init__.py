@@ -27,4 +27,4 @@ def authenticate() -> None:
         csrf.protect()
 
 
-from app.api import network, openapi, projects, report, sources_import  # noqa: E402,F401  (registers the routes)
+from app.api import exports, network, openapi, projects, report, sources_import  # noqa: E402,F401  (registers the routes)

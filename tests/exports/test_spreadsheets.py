@@ -18,7 +18,7 @@ from research.db import transaction
 from research.errors import InvalidInput
 from research.participants import create_participant, define_attribute, set_attribute
 from research.segmenting import segment
-from research.sources import SourceKind, add_source
+from research.sources import Segment, SourceKind, add_source
 from tests.conftest import make_project, make_user
 
 
@@ -106,3 +106,47 @@ def test_formula_like_names_texts_and_memos_are_escaped_in_csv_and_xlsx(session)
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(("=", "+", "-", "@"))
     assert workbook["Codings"]["A2"].value == "'+Smärtpunkt"
+
+
+def test_codings_belong_to_the_segments_speaker_else_to_the_sources_participant_in_every_table(session):
+    owner = make_user(session)
+    project = make_project(session, owner)
+    first, second = "Ingen kodning här.\n\nInte heller här.", "Banken ringde mig.\n\nSedan kom mäklaren."
+    with transaction(session):
+        anna = create_participant(session, project_id=project.id, name="Anna")
+        bo = create_participant(session, project_id=project.id, name="Bo")
+        add_source(session, project_id=project.id, kind=SourceKind.INTERVIEW, name="A", text=first,
+                   spans=segment(first), original=b"a", participant_id=anna.id)
+        coded = add_source(session, project_id=project.id, kind=SourceKind.INTERVIEW, name="B", text=second,
+                           spans=segment(second), original=b"b", participant_id=anna.id)
+        add_source(session, project_id=project.id, kind=SourceKind.INTERVIEW, name="C", text=first,
+                   spans=segment(first), original=b"c", participant_id=anna.id)
+        said_by_bo = session.scalars(select(Segment).where(Segment.source_id == coded.id)
+                                     .order_by(Segment.start)).first()
+        said_by_bo.participant_id = bo.id
+        bank = create_code(session, project_id=project.id, name="Banken", kind=CodeKind.ACTOR)
+        agent = create_code(session, project_id=project.id, name="Mäklaren", kind=CodeKind.ACTOR)
+        add_coding(session, project_id=project.id, source_id=coded.id, code_id=bank.id, start=0, end=6,
+                   user_id=owner.id)
+        for start in (10, 20):  # from Bo's segment into the next, and within the next
+            add_coding(session, project_id=project.id, source_id=coded.id, code_id=agent.id, start=start, end=38,
+                       user_id=owner.id)
+    header, *long = read_csv(session, project.id, "long")
+    assert [(row[0], row[2], row[header.index("participant")]) for row in long] == [
+        ("Banken", "Banken", "Bo"), ("Mäklaren", "gde mig.\n\nSedan kom mäklaren", "Bo"),
+        ("Mäklaren", "Sedan kom mäklaren", "Anna")]
+    header, *wide = read_csv(session, project.id, "wide")
+    assert header[5:] == ["Banken", "Mäklaren"]
+    assert [(row[0], row[3], row[5:]) for row in wide] == [
+        ("A", "Anna", ["0", "0"]), ("A", "Anna", ["0", "0"]), ("B", "Bo", ["1", "1"]), ("B", "Anna", ["0", "1"]),
+        ("C", "Anna", ["0", "0"]), ("C", "Anna", ["0", "0"])]
+    assert read_csv(session, project.id, "matrix")[1:] == [["Banken", "actor", "0", "1", "0", "1"],
+                                                        ["Mäklaren", "actor", "1", "1", "0", "2"]]
+
+
+def test_the_workbook_says_which_sheet_it_is_writing(session, demo):
+    told: list[tuple[int, int, str]] = []
+    write_xlsx(session, demo[1], io.BytesIO(), on_sheet=lambda *progress: told.append(progress))
+    assert told == [(0, 5, "Writing the sheet Codings"), (1, 5, "Writing the sheet Segments × codes"),
+                    (2, 5, "Writing the sheet Participants × codes"), (3, 5, "Writing the sheet Codes × participants"),
+                    (4, 5, "Writing the sheet Codebook")]

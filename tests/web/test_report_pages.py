@@ -48,7 +48,7 @@ def test_a_viewer_generates_a_report_and_downloads_it_from_the_job_page(client, 
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Generate report" in html and 'value="network"' in html and "Småföretagare" in html
-    assert f'href="/projects/{team}/report" aria-current="page">Report</a>' in html
+    assert f'href="/projects/{team}/exports" aria-current="page">Export</a>' in html  # the report is under Export
     response = generate(client, team, sections=["summary", "network", "stuck"], format="docx",
                         persona="Förstagångsköpare")
     assert response.status_code == 302
