@@ -1,14 +1,16 @@
 """Engine and per-request sessions, owned by the app (no Flask-SQLAlchemy).
 
-Safe requests (GET/HEAD/OPTIONS) get a read session; the rest a writer
-session, which on SQLite starts with ``BEGIN IMMEDIATE``. Views commit once,
-through ``research.db.transaction``; anything left uncommitted is rolled back
-when the response is ready.
+Every request reads in plain transactions; a view writes inside one
+``research.db.transaction`` block, which on SQLite takes the write lock with
+``BEGIN IMMEDIATE`` for that block only. So loading the user, checking the
+project and validating input never keep another request from writing, and
+writers queue only for as long as a write takes. Anything left uncommitted is
+rolled back when the response is ready.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,9 +41,7 @@ def get_database(app: Flask | None = None) -> Database:
 def db_session() -> Session:
     """The session of the current request (created on first use)."""
     if "db_session" not in g:
-        database = get_database()
-        factory = database.reader if request and request.method in SAFE_METHODS else database.writer
-        g.db_session = factory()
+        g.db_session = get_database().reader()
     return g.db_session  # type: ignore[no-any-return]
 
 

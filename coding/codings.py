@@ -75,10 +75,23 @@ def add_coding(
     client_key: str | None = None,
 ) -> Coding:
     """Code a span; the same (source, code, span, coder) twice returns the existing coding."""
+    return _add_once(session, project_id=project_id, source_id=source_id, code_id=code_id, start=start, end=end,
+                     user_id=user_id, origin=origin, client_key=client_key)[0]
+
+
+def _by_client_key(session: Session, project_id: int, client_key: str) -> Coding | None:
+    return session.scalar(select(Coding).where(Coding.project_id == project_id, Coding.client_key == client_key))
+
+
+def _add_once(
+    session: Session, *, project_id: int, source_id: int, code_id: int, start: int, end: int, user_id: int | None,
+    origin: Origin, client_key: str | None,
+) -> tuple[Coding, bool]:
+    """``add_coding``, also saying whether the coding is new (``False``: the key's or an equal coding)."""
     if client_key is not None:
-        earlier = session.scalar(select(Coding).where(Coding.project_id == project_id, Coding.client_key == client_key))
+        earlier = _by_client_key(session, project_id, client_key)
         if earlier is not None:
-            return earlier
+            return earlier, False
     source = get_source(session, project_id=project_id, source_id=source_id)
     code = get_code(session, project_id=project_id, code_id=code_id)
     if code.is_folder:
@@ -89,14 +102,14 @@ def add_coding(
         Coding.coder_id == user_id,
     ))
     if same is not None:
-        return same
+        return same, False
     coding = Coding(project_id=project_id, source_id=source_id, code_id=code_id, start=start, end=end,
                     coder_id=user_id, origin=origin, client_key=client_key)
     session.add(coding)
     session.flush()
     record(session, "coding.add", user_id=user_id, project_id=project_id, object_type="coding",
            object_id=coding.id, after=coding.snapshot())
-    return coding
+    return coding, True
 
 
 def get_coding(session: Session, *, project_id: int, coding_id: int) -> Coding:
@@ -162,23 +175,15 @@ def apply_code(
     made the first time (and ``False``), even when two retries race each other."""
     if client_key is not None and not 8 <= len(client_key) <= 64:
         raise InvalidInput("client_key must be 8 to 64 characters long (a UUID fits).")
-    if client_key is not None:
-        earlier = session.scalar(select(Coding).where(Coding.project_id == project_id, Coding.client_key == client_key))
-        if earlier is not None:
-            return earlier, False
-    existing = session.scalar(select(Coding.id).where(
-        Coding.source_id == source_id, Coding.code_id == code_id, Coding.start == start, Coding.end == end,
-        Coding.coder_id == user_id))
     try:
-        with session.begin_nested():
-            coding = add_coding(session, project_id=project_id, source_id=source_id, code_id=code_id, start=start,
-                                end=end, user_id=user_id, origin=origin, client_key=client_key)
+        with session.begin_nested():  # a racing retry with the same key fails only this savepoint
+            coding, created = _add_once(session, project_id=project_id, source_id=source_id, code_id=code_id,
+                                        start=start, end=end, user_id=user_id, origin=origin, client_key=client_key)
     except IntegrityError:
-        earlier = session.scalar(select(Coding).where(Coding.project_id == project_id, Coding.client_key == client_key))
+        earlier = _by_client_key(session, project_id, client_key) if client_key is not None else None
         if earlier is None:
             raise
         return earlier, False
-    created = existing is None
     if created and memo and memo.strip():
         add_memo(session, project_id=project_id, target_type="coding", target_id=coding.id, text=memo,
                  author_id=user_id)

@@ -65,10 +65,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite files get WAL, full sync, FKs and immediate writers."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=10)
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,  # SQL parameters hold interview text; keep them out of logs and errors
         poolclass=NullPool if parsed.database in (None, "", ":memory:") else None,
         connect_args={"timeout": 30, "check_same_thread": False},
     )
@@ -94,9 +95,13 @@ def _configure_sqlite(engine: Engine) -> None:
         # instead of failing when a read transaction would have to upgrade.
         writer = connection.get_execution_options().get(WRITER_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+        connection.info[_HOLDS_WRITE_LOCK] = writer
+        connection.info[_CHANGES_AT_BEGIN] = connection.connection.dbapi_connection.total_changes
 
 
 WRITER_OPTION = "kundstig_writer"
+_HOLDS_WRITE_LOCK = "kundstig_holds_write_lock"
+_CHANGES_AT_BEGIN = "kundstig_changes_at_begin"
 
 
 def make_session_factory(engine: Engine, *, writer: bool = True) -> sessionmaker[Session]:
@@ -107,10 +112,39 @@ def make_session_factory(engine: Engine, *, writer: bool = True) -> sessionmaker
 
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
-    """One unit of work: commit when the block succeeds, roll back on any error."""
+    """One unit of work: commit when the block succeeds, roll back on any error.
+
+    On SQLite the block holds the write lock from its first statement to its commit, and only
+    then: see ``_take_write_lock``.
+    """
+    _take_write_lock(session)
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+def _take_write_lock(session: Session) -> None:
+    """On SQLite, start the unit of work with ``BEGIN IMMEDIATE`` whatever the session's kind.
+
+    A reader session (a web request's, say) may come here inside a read transaction it opened
+    to load the user, the project and the inputs. That transaction changed nothing, so it is
+    ended (``expire_on_commit=False`` keeps what it loaded) and the block begins a new one that
+    takes the write lock at once. Writers therefore queue only behind each other's writes, not
+    behind each other's reads, and a write never has to upgrade a read snapshot (which SQLite
+    refuses with "database is locked" when another writer committed in between). A transaction
+    that already wrote, or holds unflushed changes, is left as it is.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        connection = session.connection()
+        if connection.info.get(_HOLDS_WRITE_LOCK):
+            return
+        wrote = connection.connection.dbapi_connection.total_changes != connection.info.get(_CHANGES_AT_BEGIN)
+        if wrote or session.new or session.dirty or session.deleted:
+            return
+        session.commit()
+    session.connection(execution_options={WRITER_OPTION: True})

@@ -48,6 +48,8 @@ class Project(Base):
     company_name: Mapped[str] = mapped_column(String(200), default="")
     company_aliases: Mapped[list[str]] = mapped_column(default=list)
     phase_model: Mapped[str] = mapped_column(String(40), default="six")
+    # The NLP helper's embedding model for this project; "" is the instance's default.
+    embedding_model: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     phases: Mapped[list[Phase]] = relationship(
@@ -110,12 +112,14 @@ def create_project(
     name = name.strip()
     if not name:
         raise InvalidInput("A project needs a name.")
+    if len(name) > 200 or len(company_name.strip()) > 200:
+        raise InvalidInput("A project's name and its company's name can each be at most 200 characters.")
     if phase_model not in PHASE_MODELS:
         raise InvalidInput(f"Unknown phase model '{phase_model}'; choose one of {', '.join(PHASE_MODELS)}.")
     if language not in LANGUAGES:
         raise InvalidInput(f"Unknown language '{language}'; choose one of {', '.join(LANGUAGES)}.")
     project = Project(
-        name=name[:200], description=description.strip(), language=language, company_name=company_name.strip(),
+        name=name, description=description.strip(), language=language, company_name=company_name.strip(),
         company_aliases=list(company_aliases or []), phase_model=phase_model,
     )
     _, templates = PHASE_MODELS[phase_model]
@@ -165,10 +169,13 @@ def get_project_for(
     session: Session, *, project_id: int, user_id: int, needs: Role = Role.VIEWER
 ) -> tuple[Project, Role]:
     """The project and the user's role in it; NotFound for outsiders, PermissionDenied for too small a role."""
-    role = role_in(session, project_id=project_id, user_id=user_id)
-    project = session.get(Project, project_id) if role is not None else None
-    if project is None or role is None:
+    found = session.execute(
+        select(Project, Membership.role).join(Membership, Membership.project_id == Project.id)
+        .where(Project.id == project_id, Membership.user_id == user_id)
+    ).first()
+    if found is None:
         raise NotFound("No such project, or you are not a member of it.")
+    project, role = found
     if not role.allows(needs):
         raise PermissionDenied(f"Your role in this project is {role.value}; this needs {needs.value}.")
     return project, role

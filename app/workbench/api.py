@@ -14,13 +14,14 @@ from werkzeug.wrappers import Response
 from app.api import bp
 from app.api.projects import json_body
 from app.database import db_session
+from app.database_ints import database_int
 from app.errors import render_error
 from app.projects.access import load_project
 from app.security import current_user
 from coding.codebook import KIND_FIELDS, Code, code_paths, codes_of, create_code, get_code
 from coding.codings import Coding, apply_code, change_coding, find_codings, get_coding, remove_coding
 from coding.events import record
-from coding.kinds import CodeKind
+from coding.kinds import ACTOR_TYPES, COMPANY_ROLES, MEDIA, OWNERSHIPS, TOUCHPOINT_TYPES, VALENCES, CodeKind
 from coding.memos import MEMO_TARGETS, Memo, add_memo, memos_of
 from coding.undo import undo_last
 from research.accounts import User
@@ -29,6 +30,9 @@ from research.errors import Conflict, InvalidInput, NotFound
 from research.projects import Role
 from research.sources import Source, get_source, sources_of
 
+KIND_FIELD_VALUES: dict[str, tuple[object, ...]] = {
+    "ownership": tuple(OWNERSHIPS), "actor_type": ACTOR_TYPES, "medium": MEDIA, "touchpoint_type": TOUCHPOINT_TYPES,
+    "company_role": COMPANY_ROLES, "valence": VALENCES}
 CODE_FIELDS = ("name", "kind", "parent_id", "is_folder", "colour", "description", "when_to_use", "when_not",
                "examples", "aliases", *KIND_FIELDS)
 
@@ -83,7 +87,7 @@ def _int(value: Any, name: str, *, optional: bool = False) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{name} must be an integer.")
-    return value
+    return database_int(value, name)
 
 
 def _query_int(name: str) -> int | None:
@@ -91,7 +95,7 @@ def _query_int(name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        return database_int(int(raw), f"?{name}=")
     except ValueError as exc:
         raise InvalidInput(f"?{name}= must be an integer.") from exc
 
@@ -126,12 +130,22 @@ def create_code_api(project_id: int) -> tuple[Response, int]:
                                                    "examples")}
     if not all(isinstance(v, str) for v in texts.values()):
         raise InvalidInput("name, colour, description, when_to_use, when_not and examples must be strings.")
+    if not isinstance(body.get("is_folder", False), bool):
+        raise InvalidInput("is_folder must be true or false.")
+    for name in KIND_FIELDS:  # checked even where the kind ignores them: a wrong value is a mistake
+        value = body.get(name)
+        vocabulary = KIND_FIELD_VALUES.get(name)
+        if value is not None and (isinstance(value, bool) or (
+                value not in vocabulary if vocabulary is not None else not isinstance(value, int))):
+            raise InvalidInput(f"{value!r} is not a valid {name.replace('_', ' ')}.")
+        if vocabulary is None and value is not None:
+            database_int(value, name)
     db = db_session()
     with transaction(db):
         code = create_code(
             db, project_id=project.id, name=texts["name"], kind=kind,
             parent_id=_int(body.get("parent_id"), "parent_id", optional=True),
-            is_folder=bool(body.get("is_folder", False)), colour=texts["colour"] or "#7f8c8d",
+            is_folder=body.get("is_folder", False), colour=texts["colour"] or "#7f8c8d",
             description=texts["description"], when_to_use=texts["when_to_use"], when_not=texts["when_not"],
             examples=texts["examples"], aliases=aliases, **{n: body.get(n) for n in KIND_FIELDS if n in body},
         )
@@ -191,7 +205,8 @@ def create_coding(project_id: int) -> tuple[Response, int]:
             code_id=_int(body.get("code_id"), "code_id") or 0, start=_int(body.get("start"), "start") or 0,
             end=_int(body.get("end"), "end") or 0, user_id=_user_id(), client_key=client_key, memo=memo,
         )
-    return jsonify(codings_json([coding])[0]), 201 if created else 200
+        saved = codings_json([coding])[0]  # read in the same transaction: no second one per save
+    return jsonify(saved), 201 if created else 200
 
 
 @bp.patch("/projects/<int:project_id>/codings/<int:coding_id>")
