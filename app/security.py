@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import SecurityError
 
+from app import log_privacy
 from app.database import db_session
 from research.accounts import User
 
@@ -19,8 +21,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    log_privacy.install()
     app.before_request(_load_user)
     app.after_request(_set_headers)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
 
@@ -53,6 +57,12 @@ def login_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def _untrusted_host(_exc: SecurityError) -> Response:
+    """A Host header outside TRUSTED_HOSTS. Plain text: without a trusted host there
+    is no URL adapter, so the templated error page (which builds links) cannot render."""
+    return Response("This server does not answer to that host name.\n", 400, mimetype="text/plain")
 
 
 def _set_headers(response: Response) -> Response:

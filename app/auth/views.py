@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from app import get_settings
 from app.auth import bp
-from app.auth.forms import EmptyForm, LoginForm, RegisterForm, TokenForm
+from app.auth.forms import EmptyForm, LoginForm, PasswordForm, RegisterForm, TokenForm
 from app.database import db_session
 from app.security import current_user, login_required
 from app.sessions import ServerSession
@@ -23,11 +23,16 @@ from research.errors import Conflict, InvalidInput, NotFound
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host after login."""
+    """Only same-site paths: never redirect to another host after login.
+
+    Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so
+    ``/\\evil.example`` or ``/<TAB>/evil.example`` would leave the site; any control
+    character, space or backslash makes the target fall back to the project list."""
     if not target:
         return url_for("projects.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or any(ch == "\\" or ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in target)):
         return url_for("projects.index")
     return target
 
@@ -101,19 +106,51 @@ def register() -> str | Response:
     return render_template("auth/register.html", form=form)
 
 
-@bp.get("/account")
-@login_required
-def account() -> str:
+def _account_page(*, new_token: str | None = None, password_form: PasswordForm | None = None,
+                  status: int = 200) -> tuple[str, int]:
     db = db_session()
     user = current_user()
-    assert user is not None
+    assert user is not None and isinstance(session, ServerSession)
     sessions = list(db.scalars(select(AuthSession).where(AuthSession.user_id == user.id)
                                .order_by(AuthSession.last_seen_at.desc())))
     tokens = list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                              .order_by(ApiToken.created_at.desc())))
-    assert isinstance(session, ServerSession)
     return render_template("auth/account.html", sessions=sessions, tokens=tokens, current_session_id=session.row_id,
-                           form=EmptyForm(), token_form=TokenForm(), new_token=None)
+                           form=EmptyForm(), token_form=TokenForm(formdata=None), new_token=new_token,
+                           password_form=password_form or PasswordForm(formdata=None)), status
+
+
+@bp.get("/account")
+@login_required
+def account() -> tuple[str, int]:
+    return _account_page()
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> tuple[str, int] | Response:
+    """A new password ends every session of the account, this one included; this
+    browser continues under a fresh session secret."""
+    form = PasswordForm()
+    user = current_user()
+    assert user is not None and isinstance(session, ServerSession)
+    if not form.validate_on_submit():
+        return _account_page(password_form=form, status=400)
+    db = db_session()
+    try:
+        with transaction(db):
+            ended = accounts.change_password(db, user_id=user.id, current=form.current.data or "",
+                                             new=form.password.data or "")
+            record(db, "password.change", user_id=user.id, object_type="user", object_id=user.id,
+                   after={"sessions_ended": ended})
+    except InvalidInput as exc:
+        form.current.errors = [str(exc)]  # type: ignore[assignment]
+        return _account_page(password_form=form, status=400)
+    session.row_id = None  # the row is gone with the others; log_in opens a new one
+    session.clear()
+    session.log_in(user.id)
+    flash("Password changed. Every other browser and device has been logged out.", "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sessions/revoke-others")
@@ -132,7 +169,7 @@ def revoke_other_sessions() -> Response:
 
 @bp.post("/account/tokens")
 @login_required
-def create_token() -> str | Response:
+def create_token() -> tuple[str, int] | Response:
     form = TokenForm()
     if not form.validate_on_submit():
         flash("Give the token a name that says what it is for.", "error")
@@ -143,11 +180,7 @@ def create_token() -> str | Response:
     with transaction(db):
         secret = accounts.create_token(db, user_id=user.id, name=form.name.data or "")
         record(db, "token.create", user_id=user.id, after={"name": form.name.data})
-    tokens = list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))))
-    assert isinstance(session, ServerSession)
-    sessions = list(db.scalars(select(AuthSession).where(AuthSession.user_id == user.id)))
-    return render_template("auth/account.html", sessions=sessions, tokens=tokens, current_session_id=session.row_id,
-                           form=EmptyForm(), token_form=TokenForm(formdata=None), new_token=secret)
+    return _account_page(new_token=secret)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

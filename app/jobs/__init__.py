@@ -7,11 +7,12 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from app.auth.forms import EmptyForm
-from app.database import db_session
+from app.database import db_session, get_database
 from app.job_kinds import download_role
 from app.projects.access import load_project
 from app.queue import get_queue
 from app.security import current_user, login_required
+from coding.audit import record_download
 from coding.events import record
 from research.db import transaction
 from research.errors import NotFound, PermissionDenied
@@ -74,6 +75,11 @@ def download(project_id: int, job_id: int) -> Response:
     file = db_session().get(JobFile, job.id)
     if file is None:
         raise NotFound("This job has produced no file (yet).")
+    user = current_user()
+    assert user is not None
+    with get_database().writer() as writer, transaction(writer):  # this GET's own session only reads
+        record_download(writer, project_id=project.id, user_id=user.id, job_id=job.id, kind=job.kind,
+                        file_name=file.name)
     response = Response(file.data, mimetype=file.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response
