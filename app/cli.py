@@ -29,9 +29,12 @@ def main() -> None:
 def serve(host: str, port: int, no_worker: bool) -> None:
     from waitress import serve as waitress_serve
 
+    from app.startup import freeze_startup_objects
+
     with cli_app() as app:
         worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
         click.echo(f"Kundstig is running on http://{host}:{port}/  (Ctrl+C stops it)")
+        freeze_startup_objects()
         try:
             waitress_serve(app, host=host, port=port, threads=8, ident="kundstig", max_request_body_size=
                            app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
@@ -46,13 +49,15 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 @one_line_errors
 def worker(threads: int | None) -> None:
     from app import get_settings
-    from app.health import start_heartbeat, worker_name
+    from app.health import ALIVE_SECONDS, is_alive, start_heartbeat, worker_name
     from app.queue import get_queue
 
     with cli_app() as app:
         queue = get_queue(app)
         count = threads or get_settings(app).worker_threads
         start_heartbeat(queue.huey, worker_name())
+        queue.recover(worker_name(), lambda name: is_alive(queue.huey, name))
+        queue.watch(lambda name: is_alive(queue.huey, name), every=ALIVE_SECONDS)
         consumer = queue.huey.create_consumer(workers=count, worker_type="thread", periodic=False,
                                               check_worker_health=True)
         consumer.run()

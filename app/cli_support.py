@@ -30,6 +30,8 @@ def one_line_errors(command: F) -> F:
         except OperationalError as exc:
             reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(f"cannot reach the database ({reason}); check KUNDSTIG_DATABASE_URL") from exc
+        except OSError as exc:  # a full disk, a missing folder, no permission: the system says which
+            raise click.ClickException(exc.strerror or str(exc)) from exc
 
     return wrapped  # type: ignore[return-value]
 

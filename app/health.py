@@ -46,6 +46,21 @@ def beat(huey: Huey, name: str) -> None:
     huey.storage.put_data(WORKERS_KEY, json.dumps(seen).encode())
 
 
+def is_alive(huey: Huey, name: str) -> bool:
+    """Whether worker ``name`` is alive: it beat recently, and if it ran on this machine its
+    process still exists (a worker killed a moment ago still has a recent beat)."""
+    host, _, pid = name.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # someone else's process: it exists
+            pass
+    beat_at = _seen(huey).get(name)
+    return beat_at is not None and time.time() - beat_at < ALIVE_SECONDS
+
+
 def start_heartbeat(huey: Huey, name: str) -> threading.Thread:
     def run() -> None:
         while True:

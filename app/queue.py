@@ -3,11 +3,19 @@
 Huey carries only a job id. ``sqlite://`` (default) keeps the queue in the
 instance folder, ``redis://`` lets workers on other machines share it, and
 ``memory://`` runs jobs immediately (unit tests).
+
+A worker that dies in the middle of a job (killed, out of memory, machine lost)
+takes Huey's message with it, so the job row is what gets a job going again: a
+running job records the worker running it, and a starting worker puts the jobs
+of workers that are no longer alive back in the queue (``Queue.recover``).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
@@ -16,18 +24,24 @@ from huey.api import TaskWrapper
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.database import get_database
+from app.errors import disk_full
 from app.job_kinds import JOB_KINDS
 from research.db import transaction, utcnow
 from research.errors import DomainError
-from research.jobs import Job, JobCancelled, JobStatus, create_job, get_job
+from research.jobs import Job, JobCancelled, JobStatus, claim_job, create_job, get_job, release_orphaned_jobs
 
 log = logging.getLogger(__name__)
+CLAIM_RETRIES = 10
+CLAIM_RETRY_SECONDS = 15
 
 
 class Queue:
-    def __init__(self, huey: Huey, run: TaskWrapper) -> None:
+    def __init__(self, huey: Huey, run: TaskWrapper, sessions: sessionmaker[Session]) -> None:
         self.huey = huey
         self._run = run
+        self._sessions = sessions
+        # The name this process's jobs are claimed under ("host:pid"); empty in web processes.
+        self.worker = ""
 
     def enqueue(self, session: Session, kind: str, *, project_id: int | None, user_id: int | None,
                 **params: Any) -> Job:
@@ -40,6 +54,38 @@ class Queue:
         with transaction(session):
             session.refresh(job)  # an immediate queue (tests) has already run it
         return job
+
+    def recover(self, worker: str, worker_alive: Callable[[str], bool]) -> list[int]:
+        """Start serving as ``worker``: re-enqueue the running jobs of workers that are gone.
+
+        Jobs claimed under this worker's own name are from an earlier process that had the
+        same name (a restarted container often gets the same pid), so they count as orphaned.
+        """
+        self.worker = worker
+        return self._requeue_orphans(lambda name: name != worker and worker_alive(name))
+
+    def watch(self, worker_alive: Callable[[str], bool], every: float) -> threading.Thread:
+        """Keep re-enqueueing the jobs of workers that die while this one runs (on other machines).
+        This worker's own jobs are never taken for orphans, even if one of its beats went missing."""
+        def run() -> None:
+            while True:
+                time.sleep(every)
+                try:
+                    self._requeue_orphans(lambda name: name == self.worker or worker_alive(name))
+                except Exception:  # noqa: BLE001 - a missed round is repeated by the next
+                    log.exception("looking for the jobs of stopped workers failed")
+
+        thread = threading.Thread(target=run, name="kundstig-orphans", daemon=True)
+        thread.start()
+        return thread
+
+    def _requeue_orphans(self, worker_alive: Callable[[str], bool]) -> list[int]:
+        with self._sessions() as session, transaction(session):
+            requeued = release_orphaned_jobs(session, worker_alive=worker_alive)
+        for job_id in requeued:
+            log.warning("job %s was running in a worker that stopped; queued again", job_id)
+            self._run(job_id)
+        return requeued
 
     def status(self, session: Session, job_id: int) -> Job:
         return get_job(session, job_id=job_id)
@@ -70,9 +116,14 @@ def init_app(app: Flask, queue_url: str) -> Queue:
     sessions = get_database(app).writer
 
     def run_job(job_id: int) -> None:
-        execute(sessions, job_id)
+        execute(sessions, job_id, worker=queue.worker or None)
 
-    queue = Queue(huey, huey.task(name="run_job")(run_job))
+    # ``execute`` raises when the database could not be used (locked past its timeout,
+    # restarting, unreachable). Huey then delivers the job again later: a job that could not
+    # be claimed gets claimed then, and the claim makes a second delivery of one that did start
+    # harmless.
+    task = huey.task(name="run_job", retries=CLAIM_RETRIES, retry_delay=CLAIM_RETRY_SECONDS)
+    queue = Queue(huey, task(run_job), sessions)
     app.extensions["kundstig.queue"] = queue
     return queue
 
@@ -81,22 +132,22 @@ def get_queue(app: Flask | None = None) -> Queue:
     return (app or current_app).extensions["kundstig.queue"]  # type: ignore[no-any-return]
 
 
-def execute(sessions: sessionmaker[Session], job_id: int) -> None:
+def execute(sessions: sessionmaker[Session], job_id: int, *, worker: str | None = None) -> None:
     """Run one job: claim it, call its body with a progress reporter, record the outcome.
 
     ``report(done, total, message)`` is a commit point: it saves the progress
     together with the work done so far (SQLite allows one writer at a time, so
     progress cannot be written beside an open write transaction), then raises
-    ``JobCancelled`` if someone asked to stop. Bodies call it between units of
-    work they can resume from. A job already finished (a duplicate delivery) is
-    left alone.
+    ``JobCancelled`` if someone asked to stop. It returns with no transaction open, so
+    work done next without touching the database (parsing, embedding, the suggesters)
+    keeps no other writer waiting. Bodies call it between units of work they can resume
+    from. Only a queued job is claimed: one finished, cancelled or already running
+    elsewhere (a duplicate delivery) is left alone.
     """
     with sessions() as session, transaction(session):
-        job = session.get(Job, job_id)
-        if job is None or job.status.finished:
+        job = claim_job(session, job_id=job_id, worker=worker)
+        if job is None:
             return
-        job.status, job.started_at, job.attempts = JobStatus.RUNNING, utcnow(), job.attempts + 1
-        job.error = None
         kind = job.kind
     body = JOB_KINDS[kind]
 
@@ -107,7 +158,9 @@ def execute(sessions: sessionmaker[Session], job_id: int) -> None:
             row.progress, row.total, row.message = done, total, message
             session.commit()
             session.refresh(row)
-            if row.cancel_requested:
+            cancelled = row.cancel_requested
+            session.commit()  # ends the read of the flag: the body goes on holding no lock
+            if cancelled:
                 raise JobCancelled()
 
         try:
@@ -119,10 +172,15 @@ def execute(sessions: sessionmaker[Session], job_id: int) -> None:
             _finish(sessions, job_id, JobStatus.CANCELLED, message="Cancelled.")
         except DomainError as exc:
             _finish(sessions, job_id, JobStatus.FAILED, error=str(exc))
-        except Exception:
-            log.exception("job %s (%s) failed", job_id, kind)
-            _finish(sessions, job_id, JobStatus.FAILED,
-                    error="The job stopped because of an unexpected error; it has been logged.")
+        except Exception as exc:
+            if disk_full(exc):
+                log.error("job %s (%s) stopped: the disk is full", job_id, kind)
+                error = ("The server's disk is full, so the job stopped and kept nothing of its unfinished "
+                         "result. Tell the administrator; start it again once there is space.")
+            else:
+                log.exception("job %s (%s) failed", job_id, kind)
+                error = "The job stopped because of an unexpected error; it has been logged."
+            _finish(sessions, job_id, JobStatus.FAILED, error=error)
         else:
             _finish(sessions, job_id, JobStatus.DONE, result=result, message="Finished.")
 

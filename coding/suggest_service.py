@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -137,12 +138,13 @@ def compute_vectors(embedder: Embedder, segments: list[t.SegmentInput]) -> dict[
 
 
 def save_vectors(session: Session, vectors: dict[int, np.ndarray], model_id: str) -> int:
-    """Store vectors of one model; vectors of other models for those segments are dropped
-    (a change of model re-embeds)."""
+    """Store (or replace) vectors of one model. Vectors of other models stay, so switching a
+    project back to a model it used before needs no re-embedding."""
     ids = list(vectors)
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
-        session.execute(delete(SegmentEmbedding).where(SegmentEmbedding.segment_id.in_(chunk)))
+        session.execute(delete(SegmentEmbedding).where(SegmentEmbedding.segment_id.in_(chunk),
+                                                       SegmentEmbedding.model_id == model_id))
     session.add_all(SegmentEmbedding(segment_id=sid, model_id=model_id, vector=np.asarray(v, np.float32).tobytes())
                     for sid, v in vectors.items())
     session.flush()
@@ -164,6 +166,29 @@ def embedding_counts(session: Session, project_id: int) -> dict[str, int]:
         .join(Source, Source.id == Segment.source_id).where(Source.project_id == project_id)
         .group_by(SegmentEmbedding.model_id))
     return {model_id: n for model_id, n in rows}
+
+
+def choose_embedding_model(session: Session, *, project_id: int, name: str, choices: Iterable[str],
+                           user_id: int | None) -> bool:
+    """Set the project's embedding model to one of `choices` ("" for the instance's
+    default); True when it changed, and the caller should then re-embed in the background.
+    Stored vectors stay: each is kept under its model id, and the learner reads only the
+    vectors of the model in use, so two models' vectors are never mixed."""
+    allowed = {c.strip() for c in choices} | {""}
+    chosen = name.strip()
+    if chosen not in allowed:
+        raise InvalidInput("Choose one of the embedding models this instance offers.")
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound("No such project.")
+    if project.embedding_model == chosen:
+        return False
+    record(session, "project.embedding_model", user_id=user_id, project_id=project_id, object_type="project",
+           object_id=project_id, before={"embedding_model": project.embedding_model},
+           after={"embedding_model": chosen})
+    project.embedding_model = chosen
+    session.flush()
+    return True
 
 
 def segment_count(session: Session, project_id: int) -> int:
@@ -345,13 +370,18 @@ def _json_safe(value: Any) -> Any:
 
 def suggest_source(
     session: Session, project_id: int, source_id: int, ctx: t.SuggestContext, result: RunResult,
-    suggesters: list[t.Suggester] | None = None,
+    suggesters: list[t.Suggester] | None = None, pause: Callable[[], None] | None = None,
 ) -> int:
-    """Run the pipeline on one source whose vectors are in `ctx` (or need none) and store it."""
+    """Run the pipeline on one source whose vectors are in `ctx` (or need none) and store it.
+
+    `pause`, when given, is called once the inputs are read and before the suggesters run: a
+    job passes a commit point there, so the database is not held while they compute."""
     chosen = suggesters if suggesters is not None else default_suggesters()
     segments = segment_inputs(session, [source_id])
     existing = set(session.execute(select(Coding.start, Coding.end, Coding.code_id)
                                    .where(Coding.source_id == source_id)).all())
+    if pause is not None:
+        pause()
     proposals = run_suggesters(segments, ctx, chosen, existing=existing)
     result.segments += len(segments)
     result.proposed += len(proposals)
@@ -388,7 +418,9 @@ def run_suggestions(
                 vectors.update(fresh)
                 result.embedded += len(fresh)
         ctx = build_context(session, project_id, embedder=embedder, learner=learner, vectors=vectors)
-        suggest_source(session, project_id, source_id, ctx, result, suggesters)
+        pause = None if progress is None else partial(
+            progress, done, len(ids), f"Suggesting codes for {names.get(source_id, source_id)}")
+        suggest_source(session, project_id, source_id, ctx, result, suggesters, pause=pause)
     if progress is not None:
         progress(len(ids), len(ids), f"{result.stored} new suggestions")
     result.seconds = time.perf_counter() - started

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, select
+from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from research.db import Base, utcnow
@@ -50,6 +50,8 @@ class Job(Base):
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     attempts: Mapped[int] = mapped_column(default=0)
+    # "host:pid" of the worker process running it; a running job whose worker died is retried.
+    worker: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -83,6 +85,10 @@ Report = Callable[[int, int, str], None]
 JobBody = Callable[[Session, Job, Report], dict[str, Any]]
 
 
+# A job whose worker dies this many times is failed instead of retried again (it may be what kills it).
+MAX_ATTEMPTS = 3
+
+
 def create_job(session: Session, *, kind: str, project_id: int | None, user_id: int | None,
                params: dict[str, Any] | None = None) -> Job:
     job = Job(kind=kind, project_id=project_id, user_id=user_id, params=dict(params or {}))
@@ -102,3 +108,49 @@ def jobs_of(session: Session, project_id: int, limit: int = 50) -> list[Job]:
     return list(session.scalars(
         select(Job).where(Job.project_id == project_id).order_by(Job.id.desc()).limit(limit)
     ))
+
+
+def claim_job(session: Session, *, job_id: int, worker: str | None) -> Job | None:
+    """Mark a queued job as running in ``worker``; None if it is not queued (finished,
+    cancelled, or a duplicate delivery another worker claimed first). The check and the
+    change are one UPDATE, so two workers can never both claim a job."""
+    claimed = session.execute(
+        update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, worker=worker, started_at=utcnow(), attempts=Job.attempts + 1, error=None)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    job = session.get(Job, job_id, populate_existing=True)
+    assert job is not None
+    return job
+
+
+def release_orphaned_jobs(session: Session, *, worker_alive: Callable[[str], bool]) -> list[int]:
+    """Put running jobs whose worker is gone back in the queue; returns their ids (to enqueue).
+
+    A job's partial work is already committed at its last ``report``, and job bodies are
+    idempotent per unit (a source's suggestions replace that source's earlier ones), so a
+    rerun resumes without doubling anything. A job cancelled meanwhile ends as cancelled,
+    and one that has used up ``MAX_ATTEMPTS`` fails with a reason instead of looping."""
+    requeued: list[int] = []
+    running = session.execute(select(Job.id, Job.worker, Job.attempts, Job.cancel_requested)
+                              .where(Job.status == JobStatus.RUNNING)).all()
+    for job_id, worker, attempts, cancel_requested in running:
+        if worker is not None and worker_alive(worker):
+            continue
+        if cancel_requested:
+            values: dict[str, Any] = dict(status=JobStatus.CANCELLED, finished_at=utcnow(), message="Cancelled.")
+        elif attempts >= MAX_ATTEMPTS:
+            values = dict(status=JobStatus.FAILED, finished_at=utcnow(),
+                          error=f"The worker running this job stopped {attempts} times; it was not retried again. "
+                                "Tell the administrator (the worker may be running out of memory).")
+        else:
+            values = dict(status=JobStatus.QUEUED, message=f"Restarted: the worker running it stopped "
+                                                           f"(attempt {attempts} of {MAX_ATTEMPTS}).")
+        same_claim = Job.worker.is_(None) if worker is None else Job.worker == worker
+        changed = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING, same_claim)
+                                  .values(**values).execution_options(synchronize_session=False))
+        if changed.rowcount == 1 and values["status"] is JobStatus.QUEUED:  # type: ignore[attr-defined]
+            requeued.append(job_id)
+    return requeued
