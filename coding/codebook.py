@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from coding.kinds import ACTOR_TYPES, COMPANY_ROLES, MEDIA, OWNERSHIPS, TOUCHPOINT_TYPES, VALENCES, CodeKind
 from research.db import Base, new_guid, utcnow
 from research.errors import Conflict, InvalidInput, NotFound
+from research.projects import Phase
 
 
 class Code(Base):
@@ -73,6 +74,17 @@ def validate_kind_fields(kind: CodeKind, fields: dict[str, object]) -> dict[str,
     return clean
 
 
+def check_kind_references(session: Session, project_id: int, fields: dict[str, object]) -> None:
+    """A sub-goal's goal and a phase code's phase must exist in the same project."""
+    if fields["goal_id"] is not None:
+        goal = get_code(session, project_id=project_id, code_id=int(fields["goal_id"]))  # type: ignore[call-overload]
+        if goal.kind is not CodeKind.GOAL:
+            raise InvalidInput("A sub-goal must point to a goal code.")
+    if fields["phase_id"] is not None and session.scalar(select(Phase.id).where(
+            Phase.id == fields["phase_id"], Phase.project_id == project_id)) is None:
+        raise InvalidInput("No such phase in this project.")
+
+
 def codes_of(session: Session, project_id: int) -> list[Code]:
     return list(session.scalars(
         select(Code).where(Code.project_id == project_id).order_by(Code.position, Code.name)
@@ -105,6 +117,8 @@ def create_code(
     name = name.strip()
     if not name:
         raise InvalidInput("A code needs a name.")
+    if len(name) > 200:
+        raise InvalidInput("A code's name can be at most 200 characters.")
     if parent_id is not None:
         parent = get_code(session, project_id=project_id, code_id=parent_id)
         if not parent.is_folder and parent.kind is not kind and kind is not CodeKind.THEME:
@@ -113,10 +127,7 @@ def create_code(
                                             Code.name == name)) is not None:
         raise Conflict(f"There is already a code named '{name}' here.")
     fields = validate_kind_fields(kind, kind_fields)
-    if fields["goal_id"] is not None:
-        goal = get_code(session, project_id=project_id, code_id=int(fields["goal_id"]))  # type: ignore[call-overload]
-        if goal.kind is not CodeKind.GOAL:
-            raise InvalidInput("A sub-goal must point to a goal code.")
+    check_kind_references(session, project_id, fields)
     position = len(list(session.scalars(select(Code.id).where(Code.project_id == project_id))))
     code = Code(
         project_id=project_id, name=name[:200], kind=kind, parent_id=parent_id, is_folder=is_folder,

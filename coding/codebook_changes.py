@@ -11,7 +11,15 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from coding.codebook import KIND_FIELDS, Code, _valid_colour, codes_of, get_code, validate_kind_fields
+from coding.codebook import (
+    KIND_FIELDS,
+    Code,
+    _valid_colour,
+    check_kind_references,
+    codes_of,
+    get_code,
+    validate_kind_fields,
+)
 from coding.codings import Coding
 from coding.events import record
 from coding.kinds import CodeKind
@@ -96,10 +104,7 @@ def update_code(
     if kind_fields is not None or kind is not None:
         current = {n: getattr(code, n) for n in KIND_FIELDS}
         fields = validate_kind_fields(code.kind, kind_fields if kind_fields is not None else current)
-        if fields["goal_id"] is not None:
-            goal = get_code(session, project_id=project_id, code_id=int(fields["goal_id"]))  # type: ignore[call-overload]
-            if goal.kind is not CodeKind.GOAL:
-                raise InvalidInput("A sub-goal must point to a goal code.")
+        check_kind_references(session, project_id, fields)
         for attribute, value in fields.items():
             setattr(code, attribute, value)
     session.flush()

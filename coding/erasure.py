@@ -1,17 +1,23 @@
-"""Erasing a participant (a data subject's request): their sources, their passages in
-shared sources, and everything derived from them.
+"""Erasing a participant (a data subject's request) or a source: the text and everything
+derived from it or copied out of it.
 
-Sources that belong to the participant are deleted; the database cascades to their
-segments, original files, speaker rows, codings, suggestions, embeddings and search
-rows. In shared sources (group interviews, survey answers) the participant's turns or
-answers are cut out of the text; the segments, codings and suggestions after a cut move
-with the text, those inside a cut are deleted, and the original file (which still holds
-the participant's words) is dropped. Audit events about the deleted sources keep their
-action but lose their details (names of files).
+Sources that are erased are deleted; the database cascades to their segments, original
+files, speaker rows, codings, suggestions, embeddings and search rows. In shared sources
+(group interviews, survey answers) an erased participant's turns or answers are cut out
+of the text; the segments, codings and suggestions after a cut move with the text, those
+inside a cut are deleted, and the original file (which still holds the participant's
+words) is dropped. Memos on what was deleted go too, and so do the text copies in audit
+events (memo texts, file names): the events keep their action, not their details. Cached
+exports of the project (job files) may quote the erased text, so they are dropped.
+
+What erasure cannot decide alone is reported: places where other people name the erased
+participant, for the owner to pseudonymise.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select, text, update
@@ -19,10 +25,21 @@ from sqlalchemy.orm import Session
 
 from coding.codings import Coding
 from coding.events import Event
+from coding.memos import Memo
 from coding.suggestions import Suggestion
+from research.jobs import Job, JobFile
 from research.participants import get_participant
 from research.pseudonyms import forget_term
-from research.sources import Segment, Source, SourceFile
+from research.sources import Segment, Source, SourceFile, get_source
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a remaining text names an erased participant (``text[start:end]`` is the name)."""
+
+    source_id: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -30,11 +47,15 @@ class ErasureReport:
     sources_deleted: int
     segments_cut: int
     sources_cut: int
+    exports_dropped: int = 0
+    mentions: tuple[Mention, ...] = ()
 
 
 def erase_participant(session: Session, *, project_id: int, participant_id: int) -> ErasureReport:
     """Erase in the caller's unit of work (the caller commits once)."""
+    _overwrite_deleted_content(session)
     participant = get_participant(session, project_id=project_id, participant_id=participant_id)
+    name = participant.name
     owned = list(session.scalars(select(Source.id).where(Source.project_id == project_id,
                                                          Source.participant_id == participant.id)))
     shared = list(session.scalars(
@@ -44,19 +65,78 @@ def erase_participant(session: Session, *, project_id: int, participant_id: int)
         .order_by(Source.id)))
     cut = 0
     for source in shared:
-        cut += _cut_participant(session, source, participant.id)
-    session.execute(update(Event).where(Event.project_id == project_id, Event.object_type == "source",
-                                        Event.object_id.in_(owned)).values(before=None, after=None))
-    session.execute(update(Event).where(Event.project_id == project_id, Event.object_type == "participant",
-                                        Event.object_id == participant.id).values(before=None, after=None))
-    forget_term(session, project_id=project_id, term=participant.name)
+        cut += _cut_participant(session, project_id, source, participant.id)
+    _forget_sources(session, project_id, owned)
+    _forget_events(session, project_id, "participant", [participant.id])
+    forget_term(session, project_id=project_id, term=name)
     session.delete(participant)
     session.flush()
+    exports = _drop_exports(session, project_id)
     _purge_search_index(session)
-    return ErasureReport(sources_deleted=len(owned), segments_cut=cut, sources_cut=len(shared))
+    return ErasureReport(sources_deleted=len(owned), segments_cut=cut, sources_cut=len(shared),
+                         exports_dropped=exports, mentions=tuple(_mentions(session, project_id, name)))
 
 
-def _cut_participant(session: Session, source: Source, participant_id: int) -> int:
+def erase_source(session: Session, *, project_id: int, source_id: int) -> ErasureReport:
+    """Erase one source with everything derived from it (the caller commits once).
+    Its participant, if it has one, stays."""
+    _overwrite_deleted_content(session)
+    source = get_source(session, project_id=project_id, source_id=source_id)
+    _forget_sources(session, project_id, [source.id])
+    session.flush()
+    exports = _drop_exports(session, project_id)
+    _purge_search_index(session)
+    return ErasureReport(sources_deleted=1, segments_cut=0, sources_cut=0, exports_dropped=exports)
+
+
+def _forget_sources(session: Session, project_id: int, source_ids: list[int]) -> None:
+    """Delete sources, the memos on them and on their codings, and the details of their events."""
+    if not source_ids:
+        return
+    codings = list(session.scalars(select(Coding.id).where(Coding.source_id.in_(source_ids))))
+    _forget_memos(session, project_id, "coding", codings)
+    _forget_memos(session, project_id, "source", source_ids)
+    _forget_events(session, project_id, "coding", codings)
+    _forget_events(session, project_id, "source", source_ids)
+    session.execute(delete(Source).where(Source.project_id == project_id, Source.id.in_(source_ids)))
+    session.expire_all()
+
+
+def _forget_memos(session: Session, project_id: int, target_type: str, target_ids: Iterable[int]) -> None:
+    ids = list(target_ids)
+    if not ids:
+        return
+    memos = list(session.scalars(select(Memo.id).where(Memo.project_id == project_id, Memo.target_type == target_type,
+                                                       Memo.target_id.in_(ids))))
+    _forget_events(session, project_id, "memo", memos)
+    session.execute(delete(Memo).where(Memo.id.in_(memos)))
+
+
+def _forget_events(session: Session, project_id: int, object_type: str, object_ids: Iterable[int]) -> None:
+    ids = list(object_ids)
+    if ids:
+        session.execute(update(Event).where(Event.project_id == project_id, Event.object_type == object_type,
+                                            Event.object_id.in_(ids)).values(before=None, after=None))
+
+
+def _drop_exports(session: Session, project_id: int) -> int:
+    """Files made by the project's jobs (exports, backups, reports) before the erasure."""
+    jobs = select(Job.id).where(Job.project_id == project_id)
+    dropped = session.execute(delete(JobFile).where(JobFile.job_id.in_(jobs)))
+    return int(getattr(dropped, "rowcount", 0) or 0)
+
+
+def _mentions(session: Session, project_id: int, name: str) -> list[Mention]:
+    if not name.strip():
+        return []
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    return [Mention(source_id, match.start(), match.end())
+            for source_id, body in session.execute(select(Source.id, Source.text).where(
+                Source.project_id == project_id).order_by(Source.id))
+            for match in pattern.finditer(body)]
+
+
+def _cut_participant(session: Session, project_id: int, source: Source, participant_id: int) -> int:
     """Remove the participant's segments (with their speaker labels) from a shared source."""
     segments = list(session.scalars(select(Segment).where(Segment.source_id == source.id).order_by(Segment.start)))
     theirs = [s for s in segments if s.participant_id == participant_id]
@@ -70,6 +150,9 @@ def _cut_participant(session: Session, source: Source, participant_id: int) -> i
         rows = session.execute(select(model.id, model.start, model.end).where(model.source_id == source.id)).all()
         for row_id, start, end in rows:
             if any(start < b and a < end for a, b in ranges):
+                if model is Coding:
+                    _forget_memos(session, project_id, "coding", [row_id])
+                    _forget_events(session, project_id, "coding", [row_id])
                 session.execute(delete(model).where(model.id == row_id))
             else:
                 session.execute(update(model).where(model.id == row_id).values(
@@ -122,6 +205,12 @@ def _complement(ranges: list[tuple[int, int]], length: int) -> list[tuple[int, i
 
 def _shift(offset: int, ranges: list[tuple[int, int]]) -> int:
     return offset - sum(end - start for start, end in ranges if end <= offset)
+
+
+def _overwrite_deleted_content(session: Session) -> None:
+    """SQLite leaves deleted rows in free pages of the file unless told to zero them."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))
 
 
 def _purge_search_index(session: Session) -> None:

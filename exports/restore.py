@@ -13,12 +13,15 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime, LargeBinary, Table, insert, select
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from coding.all_models import metadata
@@ -35,6 +38,10 @@ BATCH = 1000
 REFERENCED_BY_TYPE = {"project": "project", "source": "source", "code": "code", "coding": "coding", "memo": "memo",
                       "user": "user_account", "participant": "participant"}
 USER_TABLE = "user_account"
+# What reading a damaged or tampered archive raises: broken compression, JSON or text, rows
+# of the wrong shape, values the columns refuse. All mean "this backup is damaged".
+DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError, TypeError, AttributeError, OverflowError,
+          StatementError)
 
 
 @dataclass
@@ -51,22 +58,34 @@ def restore_backup(session: Session, data: bytes, *, owner_id: int) -> RestoreRe
     except IngestError as exc:
         raise InvalidInput(f"This is not a usable Kundstig backup: {exc}") from exc
     with archive:
-        names = set(archive.namelist())
-        if "manifest.json" not in names:
-            raise InvalidInput("This zip file is not a Kundstig backup (it has no manifest.json).")
-        manifest = json.loads(archive.read("manifest.json"))
-        if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
-            raise InvalidInput(f"Unsupported backup format {manifest.get('format')!r} version "
-                               f"{manifest.get('version')!r}; this Kundstig reads version {FORMAT_VERSION}.")
-        ids: dict[str, dict[int, int]] = {USER_TABLE: {}}
-        result = RestoreResult(project_id=0)
-        for user in json.loads(archive.read("users.json")):
-            ids[USER_TABLE][user["id"]] = _user_id(session, user, result)
-        for name in table_names():
-            path = f"tables/{name}.jsonl"
-            if path not in names:
-                raise InvalidInput(f"The backup is incomplete: {path} is missing.")
-            result.counts[name] = _restore_table(session, metadata.tables[name], _lines(archive.read(path)), ids)
+        try:
+            return _restore(session, archive, owner_id)
+        except DAMAGE as exc:
+            raise InvalidInput(f"This backup is damaged and was not restored ({type(exc).__name__} while reading "
+                               "it). Restore an intact copy.") from exc
+
+
+def _restore(session: Session, archive: zipfile.ZipFile, owner_id: int) -> RestoreResult:
+    names = set(archive.namelist())
+    if "manifest.json" not in names:
+        raise InvalidInput("This zip file is not a Kundstig backup (it has no manifest.json).")
+    manifest = json.loads(archive.read("manifest.json"))
+    if not isinstance(manifest, dict):
+        raise InvalidInput("This zip file is not a Kundstig backup (its manifest.json is not an object).")
+    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+        raise InvalidInput(f"Unsupported backup format {manifest.get('format')!r} version "
+                           f"{manifest.get('version')!r}; this Kundstig reads version {FORMAT_VERSION}.")
+    ids: dict[str, dict[int, int]] = {USER_TABLE: {}}
+    result = RestoreResult(project_id=0)
+    for user in json.loads(archive.read("users.json")):
+        ids[USER_TABLE][user["id"]] = _user_id(session, user, result)
+    for name in table_names():
+        path = f"tables/{name}.jsonl"
+        if path not in names:
+            raise InvalidInput(f"The backup is incomplete: {path} is missing.")
+        result.counts[name] = _restore_table(session, metadata.tables[name], _lines(archive.read(path)), ids)
+    if not ids.get("project"):
+        raise InvalidInput("The backup is incomplete: it holds no project.")
     result.project_id = next(iter(ids["project"].values()))
     if session.scalar(select(Membership.id).where(Membership.project_id == result.project_id,
                                                   Membership.user_id == owner_id)) is None:

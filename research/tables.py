@@ -21,6 +21,8 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -154,14 +156,18 @@ def _sniff_delimiter(text: str) -> str:
 # XLSX --------------------------------------------------------------------------------
 
 
+# What a damaged workbook raises, when it is opened or while its rows are read.
+_DAMAGED = (InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError, zipfile.BadZipFile, zlib.error)
+_DAMAGED_MESSAGE = ("The workbook is damaged and cannot be read; open it in Excel, save it again and upload "
+                   "the new copy.")
+
+
 def _read_xlsx(data: bytes) -> Table:
     open_safe_zip(data).close()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, TypeError, OSError) as error:
-        raise IngestError(
-            "The workbook is damaged and cannot be read; open it in Excel, save it again and upload the new copy."
-        ) from error
+    except _DAMAGED as error:
+        raise IngestError(_DAMAGED_MESSAGE) from error
     try:
         if not workbook.worksheets:
             raise IngestError("The workbook has no sheets.")
@@ -171,6 +177,8 @@ def _read_xlsx(data: bytes) -> Table:
             for row in sheet.iter_rows(values_only=True)
             if any(_xlsx_cell(value) is not None for value in row)
         ]
+    except _DAMAGED as error:
+        raise IngestError(_DAMAGED_MESSAGE) from error
     finally:
         workbook.close()
     if not records:
@@ -197,7 +205,7 @@ def _xlsx_cell(value: object) -> Cell:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.timedelta):
         return str(value)
-    return _cell(str(value))
+    return _cell(normalise(str(value)))  # NFC like every other text that comes in
 
 
 # Shared ------------------------------------------------------------------------------

@@ -23,12 +23,15 @@ ERRORS = {str(code): _json(_ref("Error"), text) for code, text in
            (409, "Conflict"))}
 PROJECT_ID = {"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+# An empty query value (``?coder=``) means "not given", as forms send it.
+BLANK_OR_ID = {"anyOf": [{"type": "integer"}, {"const": ""}]}
 EVIDENCE_FILTERS = [
-    {"name": "phase", "in": "query", "schema": {"type": "integer"}, "description": "Id of a phase of the project"},
+    {"name": "phase", "in": "query", "schema": BLANK_OR_ID, "description": "Id of a phase of the project"},
     {"name": "persona", "in": "query", "schema": {"type": "string"}},
-    {"name": "participant", "in": "query", "schema": {"type": "integer"}},
-    {"name": "source_kind", "in": "query", "schema": {"enum": ["interview", "observation", "survey", "document"]}},
-    {"name": "coder", "in": "query", "schema": {"type": "integer"}, "description": "User id of the coder"},
+    {"name": "participant", "in": "query", "schema": BLANK_OR_ID},
+    {"name": "source_kind", "in": "query",
+     "schema": {"enum": ["interview", "observation", "survey", "document", ""]}},
+    {"name": "coder", "in": "query", "schema": BLANK_OR_ID, "description": "User id of the coder"},
 ]
 NETWORK_PARAMS = [
     *EVIDENCE_FILTERS,
@@ -45,7 +48,7 @@ CODING_ID = {"name": "coding_id", "in": "path", "required": True, "schema": {"ty
 
 def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema or {"type": "integer"}}
+            "schema": schema or BLANK_OR_ID}
 
 
 def _body(name: str) -> dict[str, Any]:
@@ -212,6 +215,10 @@ SCHEMAS: dict[str, Any] = {
                                "active_channels": {"type": "array", "items": {"type": "object"}},
                                "stuck_phases": {"type": "array", "items": {"type": "object"}},
                                "codings": {"type": "object"}, "filters": {"type": "object"}}},
+    "KumuBlueprint": {"type": "object", "required": ["elements", "connections"],
+                      "description": "format=kumu: Kumu's import JSON",
+                      "properties": {"elements": {"type": "array", "items": {"type": "object"}},
+                                     "connections": {"type": "array", "items": {"type": "object"}}}},
     "Journey": {"type": "object", "required": ["columns", "lanes", "emotion"],
                 "properties": {"columns": {"type": "array", "items": {"type": "object", "properties": {
                                    "phase_id": {"type": "integer"}, "name": {"type": "string"}}}},
@@ -277,8 +284,8 @@ SCHEMAS.update({
                                    "suggestion_ids": {"type": "array", "items": {"type": "integer"}},
                                    "codings": {"type": "array", "items": _ref("SuggestionCoding")}}},
     "SuggestRun": {"type": "object", "additionalProperties": False,
-                   "properties": {"source_ids": {"type": "array", "items": {"type": "integer"},
-                                                 "description": "Leave out for every source of the project"}}},
+                   "properties": {"source_ids": {"type": ["array", "null"], "items": {"type": "integer"},
+                                                 "description": "Leave out (or null) for every source"}}},
 })
 # POST /projects/{pid}/sources (app/api/sources_import.py): multipart upload, one result per file.
 IMPORT_OPERATION: dict[str, Any] = {
@@ -369,6 +376,25 @@ REPORT_PATHS: dict[str, Any] = {
     },
 }
 
+SCHEMAS["ExportRequest"] = {
+    "type": "object", "additionalProperties": False, "required": ["format"],
+    "properties": {
+        "format": {"enum": ["qdpx", "qdc", "xlsx", "csv", "graphml", "gexf"]},
+        "table": {"enum": ["long", "wide", "wide-participants", "matrix", "codebook", None], "default": "long",
+                  "description": "For csv: which table (left out or null: long); other formats ignore it"},
+    },
+}
+EXPORT_PATHS: dict[str, Any] = {
+    "/projects/{project_id}/exports": {
+        "post": {"summary": "Start an export.file job (viewers and up): REFI-QDA, spreadsheet or network file; "
+                            "download it from the job page when it is done",
+                 "parameters": [PROJECT_ID],
+                 "requestBody": {"required": True,
+                                 "content": {"application/json": {"schema": _ref("ExportRequest")}}},
+                 "responses": {"202": _json(_ref("Job"), "Queued"), **ERRORS}},
+    },
+}
+
 
 def document() -> dict[str, Any]:
     return {
@@ -412,7 +438,7 @@ def document() -> dict[str, Any]:
                                    "(format=graphml|gexf|kumu|kumu-elements|kumu-connections downloads a file)",
                         "parameters": [PROJECT_ID, *NETWORK_PARAMS],
                         "responses": {"200": {"description": "OK", "content": {
-                            "application/json": {"schema": _ref("Network")},
+                            "application/json": {"schema": {"anyOf": [_ref("Network"), _ref("KumuBlueprint")]}},
                             "application/graphml+xml": {"schema": {"type": "string"}},
                             "application/gexf+xml": {"schema": {"type": "string"}},
                             "text/csv": {"schema": {"type": "string"}}}}, **ERRORS}},
@@ -492,6 +518,7 @@ def document() -> dict[str, Any]:
             },
             **SUGGESTION_PATHS,
             **REPORT_PATHS,
+            **EXPORT_PATHS,
         },
     }
 

@@ -45,7 +45,20 @@ def json_body(*allowed: str) -> dict[str, Any]:
     unknown = sorted(set(body) - set(allowed))
     if unknown:
         raise InvalidInput(f"Unknown or read-only field(s): {', '.join(unknown)}.")
+    if _holds_nul(body):
+        raise InvalidInput("Texts cannot contain the NUL character (\\u0000).")
     return body
+
+
+def _holds_nul(value: Any) -> bool:
+    """PostgreSQL stores no NUL in text, so it is refused on every database alike."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _user_id() -> int:
@@ -65,13 +78,13 @@ def create_project() -> tuple[Response, int]:
     aliases = body.get("company_aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise InvalidInput("company_aliases must be a list of strings.")
+    texts = {name: body.get(name, default) for name, default in (
+        ("name", ""), ("description", ""), ("language", "sv"), ("company_name", ""), ("phase_model", "six"))}
+    if not all(isinstance(value, str) for value in texts.values()):
+        raise InvalidInput("name, description, language, company_name and phase_model must be strings.")
     db = db_session()
     with transaction(db):
-        project = svc.create_project(
-            db, owner_id=_user_id(), name=str(body.get("name", "")), description=str(body.get("description", "")),
-            language=str(body.get("language", "sv")), company_name=str(body.get("company_name", "")),
-            company_aliases=aliases, phase_model=str(body.get("phase_model", "six")),
-        )
+        project = svc.create_project(db, owner_id=_user_id(), company_aliases=aliases, **texts)
         record(db, "project.create", user_id=_user_id(), project_id=project.id, object_type="project",
                object_id=project.id, after={"name": project.name})
     return jsonify(project_json(project, Role.OWNER)), 201

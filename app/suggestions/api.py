@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from app.api import bp
 from app.api.projects import json_body
 from app.database import db_session
+from app.database_ints import database_int
 from app.jobs import job_json
 from app.projects.access import load_project
 from app.security import current_user
@@ -45,7 +46,7 @@ def _int(body: dict[str, Any], name: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{name} must be an integer.")
-    return value
+    return database_int(value, name)
 
 
 def _query_int(name: str) -> int | None:
@@ -53,7 +54,7 @@ def _query_int(name: str) -> int | None:
     if raw == "":
         return None
     try:
-        return int(raw)
+        return database_int(int(raw), f"?{name}=")
     except ValueError as exc:
         raise InvalidInput(f"?{name}= must be an integer.") from exc
 
@@ -89,6 +90,8 @@ def list_suggestions(project_id: int) -> Response:
     if source_id is not None:
         get_source(db, project_id=project.id, source_id=source_id)
     limit = _query_int("limit")
+    if limit is not None and limit < 0:
+        raise InvalidInput("?limit= cannot be negative.")
     found = svc.suggestions_of(db, project_id=project.id, source_id=source_id, status=_status(),
                                limit=min(limit or 1000, 5000))
     return jsonify(listing(project.id, found))
@@ -152,6 +155,8 @@ def start_suggest(project_id: int) -> tuple[Response, int]:
     if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool)
                                                                for i in ids)):
         raise InvalidInput("source_ids must be a list of source ids (or left out for every source).")
+    for source_id in ids or []:
+        database_int(source_id, "source_ids")
     db = db_session()
     if ids is not None:
         svc.checked_source_ids(db, project.id, ids)

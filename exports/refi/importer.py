@@ -100,9 +100,10 @@ class _Importer:
         language = data.get("language") if data.get("language") in LANGUAGES else "en"
         phase_model = data.get("phase_model") if data.get("phase_model") in PHASE_MODELS else "six"
         project = create_project(
-            self.session, owner_id=self.owner_id, name=name or self.refi.name,
+            self.session, owner_id=self.owner_id, name=(name or self.refi.name).strip()[:200],
             description=str(data.get("description", self.refi.description)), language=str(language),
-            company_name=str(data.get("company_name", "")), company_aliases=list(data.get("company_aliases", [])),
+            company_name=str(data.get("company_name", "")).strip()[:200],
+            company_aliases=list(data.get("company_aliases", [])),
             phase_model=str(phase_model),
         )
         phases = data.get("phases")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -41,6 +42,9 @@ VARIABLE_TYPES = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
 VALUE_TAGS = {f"{t}Value" for t in VARIABLE_TYPES}
 AUTO = "auto"
 
+# What reading a damaged entry of a zip raises (bad CRC, broken deflate stream, bad offsets).
+UNREADABLE_ENTRY = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError)
+
 
 def _local(tag: object) -> str:
     return str(tag).rpartition("}")[2]
@@ -68,7 +72,7 @@ def _parse_xml(raw: bytes, what: str) -> Element:
         raise IngestError(
             f"The {what} contains XML constructs that are refused for safety (a DTD or entities); it was not read."
         ) from error
-    except ParseError as error:
+    except (ParseError, LookupError) as error:  # LookupError: an encoding Python does not know
         raise IngestError(f"The {what} is not well-formed XML ({error}); it was not read.") from error
 
 
@@ -166,7 +170,7 @@ class _Reader:
             if found is not None:
                 try:
                     return self.archive.read(found)
-                except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
+                except UNREADABLE_ENTRY as error:
                     raise IngestError(f"The project file is damaged: '{found}' cannot be read.") from error
         self.report.lose(f"{what}s whose file is missing from the archive", name)
         return None
@@ -522,7 +526,7 @@ def read_qdpx(data: bytes, *, split_names: str | None = AUTO) -> tuple[RefiProje
                 report.adjust("hidden files in the sources folder ignored", name)
         try:
             raw = archive.read(project_files[0])
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
+        except UNREADABLE_ENTRY as error:
             raise IngestError("The project file is damaged: its project.qde cannot be read.") from error
         root = _parse_xml(raw, "project file")
         if _root_kind(root) != "Project":

@@ -8,10 +8,9 @@ the text. `make fuzz` runs the same properties with many more examples.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from research.errors import IngestError
@@ -19,9 +18,8 @@ from research.parsers import parse_file
 from research.segmenting import segment
 from research.tables import read_table
 from research.text import decode, normalise
+from tests.fuzz.budget import FUZZ
 
-EXAMPLES = int(os.environ.get("KUNDSTIG_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NORDIC = st.text(alphabet=st.sampled_from(list("abcåäöøæ ÅÄÖØÆ\n\r\t:[]0123456789.!?-–🏠é\u0301IRQA")), max_size=400)
 EXTENSIONS = ["txt", "md", "docx", "odt", "rtf", "html", "pdf", "vtt", "srt"]
 

@@ -1,0 +1,31 @@
+"""Whole numbers from URLs and requests must fit the database's INTEGER columns (32 bits
+on PostgreSQL): a larger one names nothing, so a route answers 404 and a request field
+400, instead of the database failing mid-request (a 500)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
+
+from research.errors import InvalidInput
+
+SMALLEST, LARGEST = -(2**31), 2**31 - 1
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """Flask's ``<int:...>``; an id no id column can hold is not found. (Not a failed match:
+    then Werkzeug would try the other rules of the address and could answer 405.)"""
+
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        if not SMALLEST <= number <= LARGEST:
+            raise NotFound()
+        return number
+
+
+def database_int(value: int, name: str) -> int:
+    if not SMALLEST <= value <= LARGEST:
+        raise InvalidInput(f"{name} is out of range (at most {LARGEST}).")
+    return value
