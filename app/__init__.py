@@ -17,7 +17,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     :class:`Settings`); without it, settings come from ``KUNDSTIG_*`` variables."""
     from app import database, errors, queue, security, templating
     from app.api import bp as api_bp
+    from app.audit import bp as audit_bp
     from app.auth import bp as auth_bp
+    from app.database_ints import DatabaseIntConverter
+    from app.exports import bp as exports_bp
     from app.health import bp as health_bp
     from app.ingest import bp as ingest_bp
     from app.jobs import bp as jobs_bp
@@ -32,10 +35,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     settings: Settings = config.pop("SETTINGS", None) or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_path), instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         SESSION_COOKIE_SECURE=settings.production,
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,  # a foreign Host header gets 400
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
         WTF_CSRF_SSL_STRICT=True,
         TEMPLATES_AUTO_RELOAD=False,
@@ -64,11 +69,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(projects_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(report_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(ingest_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(workbench_bp)
     app.register_blueprint(suggestions_bp)
+    app.register_blueprint(audit_bp)
     security.csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions
     return app
 
