@@ -30,7 +30,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,7 +50,7 @@ from sqlalchemy import func, select
 
 from app.schema import upgrade
 from bench.large_project import WORDS, generate
-from bench.served_app import DEFAULT_POSTGRES_URL, ROOT, Server, fresh_postgres_database
+from bench.served_app import DEFAULT_POSTGRES_URL, ROOT, Server, free_port, fresh_postgres_database
 from coding.codebook import Code
 from coding.codings import Coding
 from coding.events import Event
@@ -109,12 +108,6 @@ def seed(database_url: str, *, sources: int, words: int, codings: int, codes: in
 
 # --- the processes under test -------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def _process(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A child process for the length of the block; stopped (and killed if it will not stop) afterwards."""
@@ -135,7 +128,7 @@ def _process(command: list[str], env: dict[str, str], log: Path) -> Iterator[sub
 def team_server(database_url: str, folder: Path, *, workers: int, embeddings: bool) -> Iterator[tuple[str, Server]]:
     """gunicorn with ``workers`` sync workers and one ``kundstig worker`` on a shared queue; yields the base
     URL and gunicorn (whose CPU time tells the cost of a request apart from the machine's other load)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KUNDSTIG_DATABASE_URL": database_url, "KUNDSTIG_INSTANCE_PATH": str(folder),
            "KUNDSTIG_SECRET_KEY": "load-test-secret", "KUNDSTIG_QUEUE_URL": f"sqlite:///{folder / 'queue.db'}",
            "KUNDSTIG_NLP_ENABLED": "true" if embeddings else "false", "KUNDSTIG_WORKER_THREADS": "2"}

@@ -54,7 +54,7 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -118,7 +118,7 @@ class Server:
 def served(database_url: str, instance: Path, *, server: str = "gunicorn",
            workers: int = DEFAULT_WORKERS) -> Iterator[Server]:
     """Serve the app on a free loopback port until the block ends."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KUNDSTIG_DATABASE_URL": database_url, "KUNDSTIG_INSTANCE_PATH": str(instance),
            "KUNDSTIG_SECRET_KEY": "bench-secret", "KUNDSTIG_QUEUE_URL": "memory://", "KUNDSTIG_NLP_ENABLED": "false"}
     process = subprocess.Popen(_command(server, workers, port), cwd=ROOT, env=env)

@@ -12,36 +12,22 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.api.openapi import document as openapi_document
-from coding.demo.loader import _manifest, load_demo
 from coding.events import Event
 from research import accounts
 from research.db import transaction
 from research.jobs import Job, JobStatus
-from research.projects import Project, Role
-from tests.conftest import make_member, make_user
+from tests.conftest import csrf_token
+from tests.web.demo_team import demo_team
 
 
 @pytest.fixture
 def team(session):
-    """The demo project with its owner, a viewer, and an outsider who belongs to nothing."""
-    owner = make_user(session, email="owner@example.org")
-    with transaction(session):
-        project_id = load_demo(session, owner=owner, manifest=_manifest()).id
-    make_member(session, session.get(Project, project_id), "viewer@example.org", Role.VIEWER)
-    make_user(session, email="outsider@example.org")
-    return project_id
-
-
-def token_of(page: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        r'name="csrf-token" content="([^"]+)"', page)
-    assert match
-    return match.group(1)
+    return demo_team(session)
 
 
 def export(client, project_id: int, **form: object):
     page = client.get(f"/projects/{project_id}/exports").get_data(as_text=True)
-    return client.post(f"/projects/{project_id}/exports", data={"csrf_token": token_of(page), **form})
+    return client.post(f"/projects/{project_id}/exports", data={"csrf_token": csrf_token(page), **form})
 
 
 def finished_job(session, kind: str = "export.file") -> Job:
@@ -120,7 +106,7 @@ def test_recent_exports_offer_downloads_only_of_what_the_role_may_download(clien
     auth.login("owner@example.org")
     export(client, team, format="qdc")
     page = client.get(f"/projects/{team}/exports").get_data(as_text=True)
-    assert client.post(f"/projects/{team}/backup", data={"csrf_token": token_of(page)}).status_code == 302
+    assert client.post(f"/projects/{team}/backup", data={"csrf_token": csrf_token(page)}).status_code == 302
     backup, codebook = finished_job(session, "project.backup"), finished_job(session)
     owner_page = client.get(f"/projects/{team}/exports").get_data(as_text=True)
     assert "Back up project" in owner_page
@@ -137,7 +123,7 @@ def test_outsiders_see_neither_the_page_nor_can_they_export(client, auth, team):
     assert client.get(f"/projects/{team}/exports").status_code == 404
     page = client.get("/").get_data(as_text=True)
     assert client.post(f"/projects/{team}/exports",
-                       data={"csrf_token": token_of(page), "format": "xlsx"}).status_code == 404
+                       data={"csrf_token": csrf_token(page), "format": "xlsx"}).status_code == 404
 
 
 def test_the_api_starts_an_export_job_as_documented(client, team, session):

@@ -3,43 +3,27 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from docx import Document
 from sqlalchemy import select
 
 from app.api.openapi import document as openapi_document
-from coding.demo.loader import _manifest, load_demo
 from research import accounts
 from research.db import transaction
 from research.jobs import Job, JobStatus
-from research.projects import Project, Role
-from tests.conftest import make_member, make_user
+from tests.conftest import csrf_token, make_user
+from tests.web.demo_team import demo_team
 
 
 @pytest.fixture
 def team(session):
-    """The demo project with its owner, a viewer, and an outsider who belongs to nothing."""
-    owner = make_user(session, email="owner@example.org")
-    with transaction(session):
-        project_id = load_demo(session, owner=owner, manifest=_manifest()).id
-    project = session.get(Project, project_id)
-    make_member(session, project, "viewer@example.org", Role.VIEWER)
-    make_user(session, email="outsider@example.org")
-    return project_id
-
-
-def token_of(page: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        r'name="csrf-token" content="([^"]+)"', page)
-    assert match
-    return match.group(1)
+    return demo_team(session)
 
 
 def generate(client, project_id: int, **form: object):
     page = client.get(f"/projects/{project_id}/report").get_data(as_text=True)
-    return client.post(f"/projects/{project_id}/report", data={"csrf_token": token_of(page), **form})
+    return client.post(f"/projects/{project_id}/report", data={"csrf_token": csrf_token(page), **form})
 
 
 def test_a_viewer_generates_a_report_and_downloads_it_from_the_job_page(client, auth, team, session):
@@ -77,14 +61,14 @@ def test_outsiders_see_neither_the_page_nor_the_file(client, auth, team, session
     assert client.get(job_url).status_code == 404
     assert client.get(job_url + "/download").status_code == 404
     page = client.get("/").get_data(as_text=True)
-    assert client.post(f"/projects/{team}/report", data={"csrf_token": token_of(page), "sections": "summary",
+    assert client.post(f"/projects/{team}/report", data={"csrf_token": csrf_token(page), "sections": "summary",
                                                          "format": "md"}).status_code == 404
 
 
 def test_a_backup_stays_downloadable_by_owners_only(client, auth, team, session):
     auth.login("owner@example.org")
     page = client.get(f"/projects/{team}").get_data(as_text=True)
-    job_url = client.post(f"/projects/{team}/backup", data={"csrf_token": token_of(page)}).headers["Location"]
+    job_url = client.post(f"/projects/{team}/backup", data={"csrf_token": csrf_token(page)}).headers["Location"]
     assert client.get(job_url + "/download").status_code == 200
     auth.logout()
     auth.login("viewer@example.org")
