@@ -1,6 +1,7 @@
 """A browser that loses its connection while coding: the server saved the coding but the
 answer never arrived, so the client sends the same POST again with the same client_key.
-Exactly one coding results, also when the retry races the first attempt."""
+Exactly one coding results, also when the retry races the first attempt. The workbench's
+own retry in the browser is tested in tests/e2e/test_lost_connection.py."""
 
 from __future__ import annotations
 
@@ -11,17 +12,13 @@ import threading
 import time
 
 import pytest
-from playwright.sync_api import Route, expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from app.database import get_database
 from coding.codings import Coding
 from coding.events import Event
 from research import accounts
 from research.db import transaction
-from tests.e2e.conftest import log_in
-from tests.e2e.test_coding import open_anna, select_in_block
 from tests.web.workbench_data import make_team, span_of
 
 
@@ -107,45 +104,3 @@ def test_retries_racing_each_other_make_exactly_one_coding(app, session, served)
     assert sorted(status for status, _ in answers) == [200, 200, 200, 201]
     assert len({payload["id"] for _, payload in answers}) == 1
     assert _codings(session, team.project.id, body["client_key"]) == (1, 1)
-
-
-@pytest.mark.e2e
-def test_the_workbench_retries_a_coding_whose_answer_was_lost_and_it_is_saved_once(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
-    page = context.new_page()
-    project_id = live_server.demo.project_id
-    posts: list[str] = []
-
-    def lose_the_first_answer(route: Route) -> None:
-        if route.request.method != "POST":
-            route.continue_()
-            return
-        posts.append(route.request.post_data or "")
-        if len(posts) == 1:
-            route.fetch()  # the server handles it...
-            route.abort("connectionreset")  # ...and the browser never sees the answer
-        else:
-            route.continue_()
-
-    sessions = get_database(live_server.app).reader
-    try:
-        log_in(page, live_server)
-        open_anna(page, project_id)
-        page.route(f"**/api/v1/projects/{project_id}/codings", lose_the_first_answer)
-        with sessions() as session:
-            before = session.scalar(select(func.count()).select_from(Coding).where(Coding.project_id == project_id))
-        select_in_block(page, 4, 0, 20)
-        page.keyboard.press("Enter")
-        expect(page.locator("#picker")).to_be_visible()
-        page.keyboard.type("Fjällbanken")
-        page.keyboard.press("Enter")
-        expect(page.locator("#status")).to_contain_text("Coded with")
-        with sessions() as session:
-            after = session.scalar(select(func.count()).select_from(Coding).where(Coding.project_id == project_id))
-            key = json.loads(posts[0])["client_key"]
-            same_key = session.scalar(select(func.count()).select_from(Coding).where(
-                Coding.project_id == project_id, Coding.client_key == key))
-    finally:
-        context.close()
-    assert len(posts) == 2 and posts[0] == posts[1], "the retry sends the same body and client_key"
-    assert after == before + 1 and same_key == 1
