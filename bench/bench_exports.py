@@ -1,7 +1,8 @@
 """Timing of the spreadsheet and REFI-QDA exports on one project (issue 7).
 
 Targets on the large project: CSV <= 3 s, XLSX <= 15 s, full QDPX <= 60 s, DOCX report with
-2,000 quotes <= 10 s, and the spreadsheets within 1 GB of memory. ``run`` writes to temporary
+2,000 quotes <= 10 s, GraphML of the actor network (built from the database) <= 2 s, and the
+spreadsheets within 1 GB of memory. ``run`` writes to temporary
 files so memory holds one export at a time; ``peak_memory`` runs each spreadsheet export in a
 fresh process and reads its peak resident size. Run it through ``make bench`` or
 ``python -m bench.bench_exports DATABASE_URL PROJECT_ID``.
@@ -18,24 +19,27 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
+from coding.evidence import network_for
+from exports.network_files import write_graphml
 from exports.refi.writer import write_qdc, write_qdpx
 from exports.report import build_report, write_docx
 from exports.spreadsheets import write_csv, write_xlsx
 from research.db import make_engine, make_session_factory
 
 TARGETS = {"CSV (codings, long form)": 3.0, "XLSX (four sheets)": 15.0, "QDPX (full project)": 60.0,
-           "DOCX report": 10.0}
+           "DOCX report": 10.0, "GraphML": 2.0}
 REPORT_QUOTES = 2000
 MEMORY_TARGET_MB = 1024
 SPREADSHEETS = {"CSV (codings, long form)": "csv", "XLSX (four sheets)": "xlsx"}  # bench.spreadsheet_memory
 
 
-def _timed(call: Callable[[IO[bytes]], object]) -> tuple[float, float, int]:
-    """Wall seconds, this process's CPU seconds (a fairer figure on a busy machine) and bytes written."""
+def _timed(call: Callable[[IO[bytes]], object]) -> tuple[float, float, int, object]:
+    """Wall seconds, this process's CPU seconds (a fairer figure on a busy machine), bytes
+    written, and what the call returned."""
     with tempfile.TemporaryFile() as out:
         started, cpu = time.perf_counter(), time.process_time()
-        call(out)
-        return time.perf_counter() - started, time.process_time() - cpu, out.tell()
+        returned = call(out)
+        return time.perf_counter() - started, time.process_time() - cpu, out.tell(), returned
 
 
 def run(session: Session, project_id: int) -> list[tuple[str, float]]:
@@ -48,10 +52,12 @@ def run(session: Session, project_id: int) -> list[tuple[str, float]]:
         ("QDPX (full project)", lambda out: write_qdpx(session, project_id, out)),
     ]
     steps.append(("DOCX report", lambda out: docx_report(session, project_id, out)))
+    steps.append(("GraphML (actor network from the database)", lambda out: graphml(session, project_id, out)))
     results = []
     for label, call in steps:
-        seconds, cpu, size = _timed(call)
-        results.append((f"{label}, {size / 1e6:.1f} MB, CPU {cpu:.2f} s", seconds))
+        seconds, cpu, size, returned = _timed(call)
+        quotes = f", {returned:,} quotes" if label == "DOCX report" else ""
+        results.append((f"{label}{quotes}, {size / 1e6:.1f} MB, CPU {cpu:.2f} s", seconds))
         session.expire_all()
     return results
 
@@ -64,6 +70,11 @@ def peak_memory(database_url: str, project_id: int) -> list[tuple[str, float]]:
                                   what], check=True, capture_output=True, text=True).stdout
         results.append((label, float(printed)))
     return results
+
+
+def graphml(session: Session, project_id: int, out: IO[bytes]) -> None:
+    """The actor network with its metrics, built from the database and written as GraphML."""
+    write_graphml(network_for(session, project_id).network, out)
 
 
 def docx_report(session: Session, project_id: int, out: IO[bytes], quotes: int = REPORT_QUOTES) -> int:

@@ -61,8 +61,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """A fresh Chromium per test module: a long-lived one once lost a renderer ("Target
+    crashed") late in a full run, and a start costs about a second."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         raise RuntimeError(f"Chromium is needed for the browser tests; `make test-deps` installs it ({CHROMIUM}).")
     with sync_playwright() as playwright:
