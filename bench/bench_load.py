@@ -31,7 +31,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -50,7 +49,7 @@ from sqlalchemy import func, select
 
 from app.schema import upgrade
 from bench.large_project import WORDS, generate
-from bench.served_app import DEFAULT_POSTGRES_URL, ROOT, Server, free_port, fresh_postgres_database
+from bench.served_app import DEFAULT_POSTGRES_URL, Server, child_process, free_port, fresh_postgres_database
 from coding.codebook import Code
 from coding.codings import Coding
 from coding.events import Event
@@ -109,22 +108,6 @@ def seed(database_url: str, *, sources: int, words: int, codings: int, codes: in
 # --- the processes under test -------------------------------------------------------------------------------
 
 @contextmanager
-def _process(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A child process for the length of the block; stopped (and killed if it will not stop) afterwards."""
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-
-
-@contextmanager
 def team_server(database_url: str, folder: Path, *, workers: int, embeddings: bool) -> Iterator[tuple[str, Server]]:
     """gunicorn with ``workers`` sync workers and one ``kundstig worker`` on a shared queue; yields the base
     URL and gunicorn (whose CPU time tells the cost of a request apart from the machine's other load)."""
@@ -135,8 +118,8 @@ def team_server(database_url: str, folder: Path, *, workers: int, embeddings: bo
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                 "--backlog", "128", "--timeout", "120", "--log-level", "warning", "wsgi:app"]
     with ExitStack() as stack:
-        server = stack.enter_context(_process(gunicorn, env, folder / "gunicorn.log"))
-        worker = stack.enter_context(_process([sys.executable, "-m", "app.cli", "worker"], env,
+        server = stack.enter_context(child_process(gunicorn, env, folder / "gunicorn.log"))
+        worker = stack.enter_context(child_process([sys.executable, "-m", "app.cli", "worker"], env,
                                               folder / "worker.log"))
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90

@@ -19,7 +19,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,20 +115,31 @@ class Server:
 
 
 @contextmanager
+def child_process(command: list[str], env: dict[str, str],
+                  log: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A child process (output to ``log`` if given) for the length of the block; stopped, and
+    killed if it will not stop, afterwards."""
+    with log.open("wb") if log is not None else nullcontext() as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT if output is not None else None)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@contextmanager
 def served(database_url: str, instance: Path, *, server: str = "gunicorn",
            workers: int = DEFAULT_WORKERS) -> Iterator[Server]:
     """Serve the app on a free loopback port until the block ends."""
     port = free_port()
     env = {**os.environ, "KUNDSTIG_DATABASE_URL": database_url, "KUNDSTIG_INSTANCE_PATH": str(instance),
            "KUNDSTIG_SECRET_KEY": "bench-secret", "KUNDSTIG_QUEUE_URL": "memory://", "KUNDSTIG_NLP_ENABLED": "false"}
-    process = subprocess.Popen(_command(server, workers, port), cwd=ROOT, env=env)
-    try:
+    with child_process(_command(server, workers, port), env) as process:
         _wait_until_answering(port, process)
         yield Server(port, process.pid)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -19,7 +19,7 @@ from coding.codings import Coding
 from coding.events import Event
 from research import accounts
 from research.db import transaction
-from tests.web.workbench_data import make_team, span_of
+from tests.web.workbench_data import Team, make_team, span_of
 
 
 @pytest.fixture
@@ -59,14 +59,19 @@ def _codings(session, project_id: int, client_key: str) -> tuple[int, int]:
     return len(ids), events
 
 
-def test_a_retry_after_a_lost_answer_returns_the_coding_the_server_already_saved(app, session, served):
+def a_coder_about_to_code(session, phrase: str, client_key: str) -> tuple[Team, str, str, dict]:
+    """A coder with an API token, and the POST that codes ``phrase`` as the bank."""
     team = make_team(session)
     with transaction(session):
         token = accounts.create_token(session, user_id=team.coder.id, name="fault test")
-    path = f"/api/v1/projects/{team.project.id}/codings"
-    start, end = span_of("gick till banken")
+    start, end = span_of(phrase)
     body = {"source_id": team.source.id, "code_id": team.bank.id, "start": start, "end": end,
-            "client_key": "lost-answer-0001"}
+            "client_key": client_key}
+    return team, token, f"/api/v1/projects/{team.project.id}/codings", body
+
+
+def test_a_retry_after_a_lost_answer_returns_the_coding_the_server_already_saved(app, session, served):
+    team, token, path, body = a_coder_about_to_code(session, "gick till banken", "lost-answer-0001")
 
     with socket.create_connection(("127.0.0.1", served)) as lost:
         lost.sendall(_request(path, body, token))
@@ -78,17 +83,11 @@ def test_a_retry_after_a_lost_answer_returns_the_coding_the_server_already_saved
     status, retried = _post(served, path, body, token)
     assert status == 200  # not 201: nothing new was made
     assert _codings(session, team.project.id, body["client_key"]) == (1, 1)
-    assert retried["start"] == start and retried["code_id"] == team.bank.id
+    assert retried["start"] == body["start"] and retried["code_id"] == team.bank.id
 
 
 def test_retries_racing_each_other_make_exactly_one_coding(app, session, served):
-    team = make_team(session)
-    with transaction(session):
-        token = accounts.create_token(session, user_id=team.coder.id, name="fault test")
-    path = f"/api/v1/projects/{team.project.id}/codings"
-    start, end = span_of("Mäklaren")
-    body = {"source_id": team.source.id, "code_id": team.bank.id, "start": start, "end": end,
-            "client_key": "racing-retry-01"}
+    team, token, path, body = a_coder_about_to_code(session, "Mäklaren", "racing-retry-01")
     answers: list[tuple[int, dict]] = []
     barrier = threading.Barrier(4)
 
