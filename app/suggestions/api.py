@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from app.api import bp
 from app.api.projects import json_body
 from app.database import db_session
-from app.database_ints import database_int
+from app.database_ints import database_int, json_int, query_int
 from app.jobs import job_json
 from app.projects.access import load_project
 from app.security import current_user
@@ -40,25 +40,6 @@ def _body(*allowed: str) -> dict[str, Any]:
     return json_body(*allowed)
 
 
-def _int(body: dict[str, Any], name: str) -> int | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{name} must be an integer.")
-    return database_int(value, name)
-
-
-def _query_int(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    if raw == "":
-        return None
-    try:
-        return database_int(int(raw), f"?{name}=")
-    except ValueError as exc:
-        raise InvalidInput(f"?{name}= must be an integer.") from exc
-
-
 def _status() -> SuggestionStatus | None:
     raw = request.args.get("status", "pending")
     if raw == "all":
@@ -85,11 +66,11 @@ def coding_json(coding: Coding) -> dict[str, Any]:
 @bp.get("/projects/<int:project_id>/suggestions")
 def list_suggestions(project_id: int) -> Response:
     project, _ = load_project(project_id)
-    source_id = _query_int("source_id")
+    source_id = query_int("source_id")
     db = db_session()
     if source_id is not None:
         get_source(db, project_id=project.id, source_id=source_id)
-    limit = _query_int("limit")
+    limit = query_int("limit")
     if limit is not None and limit < 0:
         raise InvalidInput("?limit= cannot be negative.")
     found = svc.suggestions_of(db, project_id=project.id, source_id=source_id, status=_status(),
@@ -112,7 +93,8 @@ def accept_suggestion(project_id: int, suggestion_id: int) -> Response:
     db = db_session()
     with transaction(db):
         coding = svc.accept(db, project_id=project.id, suggestion_id=suggestion_id, user_id=_user_id(),
-                            code_id=_int(body, "code_id"), start=_int(body, "start"), end=_int(body, "end"))
+                            code_id=json_int(body, "code_id", optional=True),
+                            start=json_int(body, "start", optional=True), end=json_int(body, "end", optional=True))
     return jsonify(_decided(project.id, suggestion_id, coding))
 
 
@@ -139,8 +121,9 @@ def accept_all_suggestions(project_id: int) -> Response:
     db = db_session()
     with transaction(db):
         codings = svc.accept_all(db, project_id=project.id, user_id=_user_id(), min_score=float(score),
-                                 code_id=_int(body, "code_id"), proposed_kind=body.get("proposed_kind"),
-                                 proposed_name=body.get("proposed_name"), source_id=_int(body, "source_id"))
+                                 code_id=json_int(body, "code_id", optional=True),
+                                 proposed_kind=body.get("proposed_kind"), proposed_name=body.get("proposed_name"),
+                                 source_id=json_int(body, "source_id", optional=True))
         accepted = list(db.scalars(select(Suggestion.id).where(
             Suggestion.coding_id.in_([c.id for c in codings]), Suggestion.status == SuggestionStatus.ACCEPTED)))
     return jsonify({"accepted": len(codings), "suggestion_ids": accepted,

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from app import get_settings
 from app.auth.forms import EmptyForm
 from app.database import db_session
+from app.database_ints import query_int
 from app.projects.access import load_project
 from app.security import current_user, login_required
 from app.suggestions import bp
@@ -30,16 +31,6 @@ from research.sources import Source, get_source
 QUEUE_LIMIT = 400
 
 
-def _source_arg() -> int | None:
-    raw = request.args.get("source_id", "")
-    if raw == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise InvalidInput("?source_id= must be a source number.") from exc
-
-
 def target_of(item: dict[str, Any]) -> str:
     """What "accept all" groups by: an existing code, or a proposed new code (kind and name)."""
     if item["proposed_name"] is None and item["code_id"] is not None:
@@ -52,7 +43,7 @@ def target_of(item: dict[str, Any]) -> str:
 def queue(project_id: int) -> str:
     project, role = load_project(project_id)
     db = db_session()
-    source_id = _source_arg()
+    source_id = query_int("source_id")
     source = get_source(db, project_id=project.id, source_id=source_id) if source_id is not None else None
     pending = svc.suggestions_of(db, project_id=project.id, source_id=source_id, limit=QUEUE_LIMIT)
     items = listing(project.id, pending)

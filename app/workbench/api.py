@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from app.api import bp
 from app.api.projects import json_body
 from app.database import db_session
-from app.database_ints import database_int
+from app.database_ints import database_int, json_int, query_int
 from app.errors import render_error
 from app.projects.access import load_project
 from app.security import current_user
@@ -82,24 +82,6 @@ def codings_json(codings: list[Coding]) -> list[dict[str, Any]]:
     } for c in codings]
 
 
-def _int(value: Any, name: str, *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{name} must be an integer.")
-    return database_int(value, name)
-
-
-def _query_int(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return database_int(int(raw), f"?{name}=")
-    except ValueError as exc:
-        raise InvalidInput(f"?{name}= must be an integer.") from exc
-
-
 @bp.errorhandler(StaleDataError)
 def stale(_exc: StaleDataError) -> tuple[Response, int]:
     return render_error(409, "Someone else changed this at the same moment; reload and try again.")  # type: ignore[return-value]
@@ -144,7 +126,7 @@ def create_code_api(project_id: int) -> tuple[Response, int]:
     with transaction(db):
         code = create_code(
             db, project_id=project.id, name=texts["name"], kind=kind,
-            parent_id=_int(body.get("parent_id"), "parent_id", optional=True),
+            parent_id=json_int(body, "parent_id", optional=True),
             is_folder=body.get("is_folder", False), colour=texts["colour"] or "#7f8c8d",
             description=texts["description"], when_to_use=texts["when_to_use"], when_not=texts["when_not"],
             examples=texts["examples"], aliases=aliases, **{n: body.get(n) for n in KIND_FIELDS if n in body},
@@ -174,7 +156,7 @@ def get_source_api(project_id: int, source_id: int) -> Response:
                          "timestamp_ms": s.timestamp_ms, "participant_id": s.participant_id, "question": s.question}
                         for s in source.segments]
     data["codings"] = codings_json(find_codings(db, project_id=project.id, source_id=source.id,
-                                                coder_id=_query_int("coder_id")))
+                                                coder_id=query_int("coder_id")))
     return jsonify(data)
 
 
@@ -183,8 +165,8 @@ def get_source_api(project_id: int, source_id: int) -> Response:
 @bp.get("/projects/<int:project_id>/codings")
 def list_codings(project_id: int) -> Response:
     project, _ = load_project(project_id)
-    codings = find_codings(db_session(), project_id=project.id, source_id=_query_int("source_id"),
-                           code_id=_query_int("code_id"), coder_id=_query_int("coder_id"))
+    codings = find_codings(db_session(), project_id=project.id, source_id=query_int("source_id"),
+                           code_id=query_int("code_id"), coder_id=query_int("coder_id"))
     return jsonify(codings_json(codings))
 
 
@@ -201,9 +183,9 @@ def create_coding(project_id: int) -> tuple[Response, int]:
     db = db_session()
     with transaction(db):
         coding, created = apply_code(
-            db, project_id=project.id, source_id=_int(body.get("source_id"), "source_id") or 0,
-            code_id=_int(body.get("code_id"), "code_id") or 0, start=_int(body.get("start"), "start") or 0,
-            end=_int(body.get("end"), "end") or 0, user_id=_user_id(), client_key=client_key, memo=memo,
+            db, project_id=project.id, source_id=json_int(body, "source_id") or 0,
+            code_id=json_int(body, "code_id") or 0, start=json_int(body, "start") or 0,
+            end=json_int(body, "end") or 0, user_id=_user_id(), client_key=client_key, memo=memo,
         )
         saved = codings_json([coding])[0]  # read in the same transaction: no second one per save
     return jsonify(saved), 201 if created else 200
@@ -222,9 +204,9 @@ def update_coding(project_id: int, coding_id: int) -> Response:
     with transaction(db):
         coding = change_coding(
             db, project_id=project.id, coding_id=coding_id, user_id=_user_id(),
-            expected_version=_int(body["version"], "version"), start=_int(body.get("start"), "start", optional=True),
-            end=_int(body.get("end"), "end", optional=True),
-            code_id=_int(body.get("code_id"), "code_id", optional=True),
+            expected_version=json_int(body, "version"), start=json_int(body, "start", optional=True),
+            end=json_int(body, "end", optional=True),
+            code_id=json_int(body, "code_id", optional=True),
         )
         if memo and memo.strip():
             add_memo(db, project_id=project.id, target_type="coding", target_id=coding.id, text=memo,
@@ -235,7 +217,7 @@ def update_coding(project_id: int, coding_id: int) -> Response:
 @bp.delete("/projects/<int:project_id>/codings/<int:coding_id>")
 def delete_coding(project_id: int, coding_id: int) -> tuple[str, int]:
     project, _ = load_project(project_id, needs=Role.CODER)
-    expected = _query_int("version")
+    expected = query_int("version")
     db = db_session()
     with transaction(db):
         if expected is not None and get_coding(db, project_id=project.id, coding_id=coding_id).version != expected:
@@ -273,7 +255,7 @@ def list_memos(project_id: int) -> Response:
     target_type = request.args.get("target_type")
     if target_type is not None and target_type not in MEMO_TARGETS:
         raise InvalidInput(f"target_type must be one of {', '.join(MEMO_TARGETS)}.")
-    memos = memos_of(db_session(), project.id, target_type, _query_int("target_id"))
+    memos = memos_of(db_session(), project.id, target_type, query_int("target_id"))
     return jsonify([memo_json(m, _authors(memos)) for m in memos])
 
 
@@ -302,7 +284,7 @@ def create_memo(project_id: int) -> tuple[Response, int]:
         raise InvalidInput("target_type and text must be strings.")
     if target_type not in MEMO_TARGETS:
         raise InvalidInput(f"target_type must be one of {', '.join(MEMO_TARGETS)}.")
-    target_id = _int(body.get("target_id"), "target_id", optional=True)
+    target_id = json_int(body, "target_id", optional=True)
     _check_target(project.id, target_type, target_id)
     db = db_session()
     with transaction(db):
