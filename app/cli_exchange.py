@@ -13,7 +13,10 @@ import click
 
 from app.cli_support import cli_app, one_line_errors, writer_sessions
 
-EXPORT_FORMATS = ("qdpx", "qdc", "csv", "xlsx", "docx", "html", "md", "graphml", "gexf", "backup")
+# Named here rather than read from exports.formats, which would load every writer at each
+# start of the command; a test keeps the two in step.
+EXPORT_FORMATS = ("qdpx", "qdc", "csv", "xlsx", "graphml", "gexf", "docx", "html", "md", "backup")
+CSV_TABLES = ("long", "wide", "wide-participants", "matrix", "codebook")
 
 
 @click.command("export", help="Write project PROJECT_ID to FILE as REFI-QDA (qdpx, qdc), a spreadsheet (csv, xlsx), "
@@ -22,24 +25,18 @@ EXPORT_FORMATS = ("qdpx", "qdc", "csv", "xlsx", "docx", "html", "md", "graphml",
 @click.argument("project_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
-@click.option("--table", type=click.Choice(["long", "wide", "wide-participants", "matrix", "codebook"]),
+@click.option("--table", type=click.Choice(CSV_TABLES),
               default="long", show_default=True, help="For csv: which table (xlsx holds them all as sheets).")
 @one_line_errors
 def export_command(project_id: int, fmt: str, output: Path, table: str) -> None:
-    from exports.refi.writer import write_qdc, write_qdpx
-    from exports.spreadsheets import write_csv, write_xlsx
+    from exports.formats import FORMATS, export_table
 
     partial = output.with_name(output.name + ".partial")
     try:
         with cli_app() as app, writer_sessions(app)() as session, partial.open("wb") as handle:
-            if fmt == "qdpx":
-                counts: dict[str, int] = write_qdpx(session, project_id, handle)
-            elif fmt == "qdc":
-                counts = write_qdc(session, project_id, handle)
-            elif fmt == "csv":
-                counts = {"rows": write_csv(session, project_id, handle, table)}
-            elif fmt == "xlsx":
-                counts = write_xlsx(session, project_id, handle)
+            if fmt in FORMATS:  # the formats of the Export page, written by the same code
+                chosen = FORMATS[fmt]
+                counts = chosen.write(session, project_id, handle, export_table(chosen, table), _no_progress)
             else:
                 counts = _export_more(session, project_id, fmt, handle)
         partial.replace(output)
@@ -48,21 +45,18 @@ def export_command(project_id: int, fmt: str, output: Path, table: str) -> None:
     click.echo(f"Wrote {output} ({', '.join(f'{v} {k}' for k, v in counts.items())}).")
 
 
+def _no_progress(done: int, total: int, message: str) -> None:
+    pass
+
+
 def _export_more(session: Any, project_id: int, fmt: str, handle: IO[bytes]) -> dict[str, int]:
-    """The report (all sections, whole project), the network files and the backup."""
+    """The report (all sections, whole project) and the backup."""
     if fmt in ("docx", "html", "md"):
         from exports.report import build_report, write_report
 
         report = build_report(session, project_id)
         write_report(report, fmt, handle)
         return {"sections": len(report.sections), "quotes": len(report.quotes()), "pictures": len(report.figures())}
-    if fmt in ("graphml", "gexf"):
-        from coding.evidence import network_for
-        from exports.network_files import write_gexf, write_graphml
-
-        network = network_for(session, project_id).network
-        (write_graphml if fmt == "graphml" else write_gexf)(network, handle)
-        return {"nodes": len(network.nodes), "edges": len(network.edges)}
     from exports.backup import write_backup
     from research.errors import NotFound
     from research.projects import Project

@@ -33,3 +33,11 @@ def test_cli_errors_are_one_line_and_leave_no_partial_file(kundstig, demo, tmp_p
     code, out = kundstig("export", "999999", "--format", "qdpx", "-o", str(tmp_path / "none.qdpx"))
     assert code == 1 and "no project 999999" in out
     assert not list(tmp_path.glob("none.qdpx*"))
+
+
+def test_the_command_offers_every_format_and_table_of_the_export_page():
+    from app.cli_exchange import CSV_TABLES, EXPORT_FORMATS
+    from exports.formats import FORMATS
+    from exports.spreadsheets import TABLES
+
+    assert set(FORMATS) <= set(EXPORT_FORMATS) and CSV_TABLES == TABLES
