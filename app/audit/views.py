@@ -19,12 +19,12 @@ FILTERS = {"": "Everything", "access": "Members and roles", "exports": "Exports 
 @bp.get("/projects/<int:project_id>/settings/audit")
 @login_required
 def audit_log_page(project_id: int) -> str:
-    project, _ = load_project(project_id, needs=Role.OWNER)
+    project, role = load_project(project_id, needs=Role.OWNER)
     only = request.args.get("only", "")
     page = request.args.get("page", "1")
     if (only and only not in CATEGORIES) or not page.isdigit() or int(page) < 1:
         abort(400)
     found = audit_log(db_session(), project.id, category=only or None, offset=(int(page) - 1) * PER_PAGE,
                       limit=PER_PAGE)
-    return render_template("audit/log.html", project=project, log=found, filters=FILTERS, only=only,
+    return render_template("audit/log.html", project=project, role=role, log=found, filters=FILTERS, only=only,
                            page=int(page), per_page=PER_PAGE)

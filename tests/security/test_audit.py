@@ -116,3 +116,16 @@ def test_the_owner_reads_the_audit_log_and_filters_it(client, session, team):
     Auth(client).logout()
     Auth(client).login("coder@example.org")
     assert client.get(f"/projects/{pid}/settings/audit").status_code == 403
+
+
+def test_the_team_pages_link_to_each_other_for_owners_and_keep_settings_from_coders(client, team):
+    _owner(client)
+    pid = team["project"]
+    for page in ("members", "settings", "settings/audit"):
+        html = client.get(f"/projects/{pid}/{page}").get_data(as_text=True)
+        for link in ("members", "settings", "settings/audit"):
+            assert f'href="/projects/{pid}/{link}"' in html, (page, link)
+    Auth(client).logout()
+    Auth(client).login("coder@example.org")
+    members = client.get(f"/projects/{pid}/members").get_data(as_text=True)
+    assert f'href="/projects/{pid}/settings' not in members
