@@ -8,11 +8,18 @@ with "database is locked".
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own wait for the write lock only
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
@@ -115,15 +122,70 @@ def transaction(session: Session) -> Iterator[Session]:
     """One unit of work: commit when the block succeeds, roll back on any error.
 
     On SQLite the block holds the write lock from its first statement to its commit, and only
-    then: see ``_take_write_lock``.
+    then (see ``_take_write_lock``), and it waits for that lock in the writers' queue (see
+    ``_writer_turn``).
     """
-    _take_write_lock(session)
+    with _writer_turn(session):
+        _take_write_lock(session)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+WRITER_QUEUE_POLL_SECONDS = 0.0005
+WRITER_QUEUE_PATIENCE_SECONDS = 30.0
+_IN_WRITER_TURN = "kundstig_in_writer_turn"
+
+
+@contextmanager
+def _writer_turn(session: Session) -> Iterator[None]:
+    """On a SQLite file, wait for the write lock on a lock file beside the database first.
+
+    SQLite's own wait for its write lock sleeps 1, 2, 5, 10 ... up to 100 ms between tries, so a
+    writer that is unlucky a few times in a row waits far longer than the writes ahead of it take
+    (a save's slowest 1 % took twice its median with ten people coding). Here a waiter tries the
+    lock file every half millisecond and gets its turn as soon as the writer ahead of it is done;
+    the kernel releases the file lock when its holder closes it or dies, so it cannot go stale.
+    After ``WRITER_QUEUE_PATIENCE_SECONDS`` the writer goes on without its turn and SQLite's own
+    wait (``busy_timeout``) decides, as it would with no queue at all.
+    """
+    path = _writer_lock_path(session)
+    if path is None or session.info.get(_IN_WRITER_TURN):
+        yield
+        return
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        _wait_for_turn(handle)
+        session.info[_IN_WRITER_TURN] = True
+        try:
+            yield
+        finally:
+            del session.info[_IN_WRITER_TURN]
+    finally:
+        os.close(handle)  # closing the file ends the turn
+
+
+def _writer_lock_path(session: Session) -> str | None:
+    url = session.get_bind().url
+    if fcntl is None or url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return f"{url.database}-writers"
+
+
+def _wait_for_turn(handle: int) -> None:
+    assert fcntl is not None
+    deadline = time.monotonic() + WRITER_QUEUE_PATIENCE_SECONDS
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(WRITER_QUEUE_POLL_SECONDS)
 
 
 def _take_write_lock(session: Session) -> None:

@@ -4,19 +4,24 @@ Web requests read in plain transactions (the user, the project, the input) and w
 ``transaction()`` block; these tests pin down what that promises: reads never keep a writer
 waiting, the block holds the lock from its first line, and a block that follows reads still
 saves when another writer committed in between (SQLite would refuse to turn the stale read
-into a write with "database is locked", without waiting).
+into a write with "database is locked", without waiting). Writers wait for their turn on a lock
+file beside the database, which they hold from the block's start to its commit or rollback.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from research import db
 from research.db import make_engine, make_session_factory, transaction
 
 
@@ -90,3 +95,88 @@ def test_a_change_made_before_the_block_is_not_committed_ahead_of_it(engine: Eng
         add_note(reader, "written inside the block")
         raise RuntimeError("the unit of work fails")
     assert notes(engine) == []
+
+
+# --- the writers' queue: a lock file beside the database, taken before SQLite's own lock ----------
+
+
+def lock_file_is_free(engine: Engine) -> bool:
+    handle = os.open(f"{engine.url.database}-writers", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(handle)
+
+
+def test_a_unit_of_work_holds_its_turn_until_it_commits_or_rolls_back(engine: Engine, reader: Session) -> None:
+    with transaction(reader):
+        assert not lock_file_is_free(engine)
+        add_note(reader, "mine")
+    assert lock_file_is_free(engine)
+    with pytest.raises(RuntimeError), transaction(reader):
+        assert not lock_file_is_free(engine)
+        raise RuntimeError("the unit of work fails")
+    assert lock_file_is_free(engine)
+
+
+def test_a_unit_of_work_inside_another_on_the_same_session_keeps_the_turn_it_has(
+    engine: Engine, reader: Session
+) -> None:
+    with transaction(reader):
+        with transaction(reader):
+            add_note(reader, "inner")
+        assert not lock_file_is_free(engine)
+        add_note(reader, "outer")
+    assert notes(engine) == ["inner", "outer"]
+
+
+def test_a_writer_waits_for_the_writer_ahead_of_it_and_both_saves_land(engine: Engine) -> None:
+    sessions = make_session_factory(engine, writer=False)
+    inside, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with sessions() as session, transaction(session):
+            add_note(session, "first")
+            inside.set()
+            release.wait(10)
+
+    ahead = threading.Thread(target=first)
+    ahead.start()
+    inside.wait(10)
+    behind = threading.Thread(target=lambda: _save(sessions, "second"))
+    behind.start()
+    behind.join(0.2)
+    assert behind.is_alive(), "the second writer went ahead while the first held its turn"
+    release.set()
+    ahead.join(10)
+    behind.join(10)
+    assert notes(engine) == ["first", "second"]
+
+
+def _save(sessions: sessionmaker[Session], body: str) -> None:
+    with sessions() as session, transaction(session):
+        add_note(session, body)
+
+
+def test_a_writer_whose_turn_never_comes_leaves_the_wait_to_sqlite(
+    engine: Engine, reader: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "WRITER_QUEUE_PATIENCE_SECONDS", 0.05)
+    stuck = os.open(f"{engine.url.database}-writers", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(stuck, fcntl.LOCK_EX)  # a holder that never lets go (the lock file alone)
+    try:
+        with transaction(reader):
+            add_note(reader, "saved without a turn")
+    finally:
+        os.close(stuck)
+    assert notes(engine) == ["saved without a turn"]
+
+
+def test_a_database_in_memory_needs_no_queue() -> None:
+    engine = make_engine("sqlite://")
+    with make_session_factory(engine)() as session, transaction(session):
+        assert session.scalar(text("SELECT 1")) == 1
+    engine.dispose()
