@@ -7,16 +7,17 @@ a client may send an idempotency key so a retried request never doubles a coding
 from __future__ import annotations
 
 import enum
+from contextlib import nullcontext
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coding.codebook import Code, get_code
 from coding.events import record
 from coding.memos import add_memo
-from research.db import Base, new_guid, utcnow
+from research.db import Base, new_guid, utcnow, writes_in_turn
 from research.errors import Conflict, InvalidInput, NotFound
 from research.sources import Source, get_source
 
@@ -57,9 +58,9 @@ class Coding(Base):
         return {"source_id": self.source_id, "code_id": self.code_id, "start": self.start, "end": self.end}
 
 
-def _check_span(source: Source, start: int, end: int) -> None:
-    if not 0 <= start < end <= len(source.text):
-        raise InvalidInput(f"The span {start}–{end} is not inside the text (0–{len(source.text)}).")
+def _check_span(text_length: int, start: int, end: int) -> None:
+    if not 0 <= start < end <= text_length:
+        raise InvalidInput(f"The span {start}–{end} is not inside the text (0–{text_length}).")
 
 
 def add_coding(
@@ -79,8 +80,19 @@ def add_coding(
                      user_id=user_id, origin=origin, client_key=client_key)[0]
 
 
+# Saving a coding is the most frequent write there is, so its statements are built once.
+_BY_CLIENT_KEY = select(Coding).where(Coding.project_id == bindparam("project_id"),
+                                      Coding.client_key == bindparam("client_key"))
+_TEXT_AND_CODE = select(Source.text, Code.is_folder, Code.name).join(Code, Code.project_id == Source.project_id).where(
+    Source.id == bindparam("source_id"), Source.project_id == bindparam("project_id"), Code.id == bindparam("code_id"))
+_SAME_SPAN = select(Coding).where(Coding.source_id == bindparam("source_id"), Coding.code_id == bindparam("code_id"),
+                                  Coding.start == bindparam("start"), Coding.end == bindparam("end"))
+_SAME_BY_CODER = _SAME_SPAN.where(Coding.coder_id == bindparam("coder_id"))
+_SAME_WITHOUT_CODER = _SAME_SPAN.where(Coding.coder_id.is_(None))
+
+
 def _by_client_key(session: Session, project_id: int, client_key: str) -> Coding | None:
-    return session.scalar(select(Coding).where(Coding.project_id == project_id, Coding.client_key == client_key))
+    return session.scalar(_BY_CLIENT_KEY, {"project_id": project_id, "client_key": client_key})
 
 
 def _add_once(
@@ -92,15 +104,19 @@ def _add_once(
         earlier = _by_client_key(session, project_id, client_key)
         if earlier is not None:
             return earlier, False
-    source = get_source(session, project_id=project_id, source_id=source_id)
-    code = get_code(session, project_id=project_id, code_id=code_id)
-    if code.is_folder:
-        raise InvalidInput(f"'{code.name}' is a folder; choose a code inside it.")
-    _check_span(source, start, end)
-    same = session.scalar(select(Coding).where(
-        Coding.source_id == source_id, Coding.code_id == code_id, Coding.start == start, Coding.end == end,
-        Coding.coder_id == user_id,
-    ))
+    target = session.execute(_TEXT_AND_CODE, {"project_id": project_id, "source_id": source_id,
+                                              "code_id": code_id}).one_or_none()
+    if target is None:  # say which of the two is missing
+        get_source(session, project_id=project_id, source_id=source_id)
+        get_code(session, project_id=project_id, code_id=code_id)
+        raise NotFound("No such source or code in this project.")
+    text, is_folder, code_name = target
+    if is_folder:
+        raise InvalidInput(f"'{code_name}' is a folder; choose a code inside it.")
+    _check_span(len(text), start, end)
+    span = {"source_id": source_id, "code_id": code_id, "start": start, "end": end}
+    same = session.scalar(_SAME_WITHOUT_CODER, span) if user_id is None else \
+        session.scalar(_SAME_BY_CODER, {**span, "coder_id": user_id})
     if same is not None:
         return same, False
     coding = Coding(project_id=project_id, source_id=source_id, code_id=code_id, start=start, end=end,
@@ -134,7 +150,8 @@ def change_coding(
         coding.code_id = code.id
     new_start = coding.start if start is None else start
     new_end = coding.end if end is None else end
-    _check_span(get_source(session, project_id=project_id, source_id=coding.source_id), new_start, new_end)
+    source = get_source(session, project_id=project_id, source_id=coding.source_id)
+    _check_span(len(source.text), new_start, new_end)
     coding.start, coding.end = new_start, new_end
     session.flush()
     record(session, "coding.change", user_id=user_id, project_id=project_id, object_type="coding",
@@ -172,15 +189,19 @@ def apply_code(
     origin: Origin = Origin.MANUAL,
 ) -> tuple[Coding, bool]:
     """Code a span once per ``client_key``: a retried request returns the coding it
-    made the first time (and ``False``), even when two retries race each other."""
+    made the first time (and ``False``), even when two retries race each other.
+
+    Where writers take turns (SQLite) no retry can come between the look-up of the key and the
+    insert; elsewhere a racing retry fails only a savepoint around them."""
     if client_key is not None and not 8 <= len(client_key) <= 64:
         raise InvalidInput("client_key must be 8 to 64 characters long (a UUID fits).")
+    in_turn = writes_in_turn(session)
     try:
-        with session.begin_nested():  # a racing retry with the same key fails only this savepoint
+        with nullcontext() if in_turn else session.begin_nested():
             coding, created = _add_once(session, project_id=project_id, source_id=source_id, code_id=code_id,
                                         start=start, end=end, user_id=user_id, origin=origin, client_key=client_key)
     except IntegrityError:
-        earlier = _by_client_key(session, project_id, client_key) if client_key is not None else None
+        earlier = _by_client_key(session, project_id, client_key) if client_key is not None and not in_turn else None
         if earlier is None:
             raise
         return earlier, False

@@ -14,7 +14,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ForeignKey, String, delete, func, select
+from sqlalchemy import ForeignKey, String, bindparam, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from research.db import Base, utcnow
@@ -206,10 +206,12 @@ def create_token(session: Session, *, user_id: int, name: str = "") -> str:
     return secret
 
 
+_USER_FOR_TOKEN = select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+    ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+
+
 def user_for_token(session: Session, secret: str) -> User | None:
-    """The active user of an unrevoked token, in one query. Tokens are 256 random bits, so a plain
-    SHA-256 of them is safe to store and fast to look up (no slow password hash per request)."""
-    return session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
-    )
+    """The active user of an unrevoked token, in one query (built once: every API call asks). Tokens
+    are 256 random bits, so a plain SHA-256 of them is safe to store and fast to look up (no slow
+    password hash per request)."""
+    return session.scalar(_USER_FOR_TOKEN, {"token_hash": hash_secret(secret)})

@@ -168,6 +168,14 @@ def _writer_turn(session: Session) -> Iterator[None]:
         os.close(handle)  # closing the file ends the turn
 
 
+def writes_in_turn(session: Session) -> bool:
+    """Whether no other writer can write between this session's statements: on SQLite inside
+    ``transaction()``, which holds the database's one write lock."""
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return False
+    return bool(session.connection().info.get(_HOLDS_WRITE_LOCK))
+
+
 def _writer_lock_path(session: Session) -> str | None:
     url = session.get_bind().url
     if fcntl is None or url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from research.accounts import User, get_user_by_email
@@ -165,14 +165,16 @@ def role_in(session: Session, *, project_id: int, user_id: int) -> Role | None:
     )
 
 
+# Built once: every project page and API call asks.
+_PROJECT_FOR = select(Project, Membership.role).join(Membership, Membership.project_id == Project.id).where(
+    Project.id == bindparam("project_id"), Membership.user_id == bindparam("user_id"))
+
+
 def get_project_for(
     session: Session, *, project_id: int, user_id: int, needs: Role = Role.VIEWER
 ) -> tuple[Project, Role]:
     """The project and the user's role in it; NotFound for outsiders, PermissionDenied for too small a role."""
-    found = session.execute(
-        select(Project, Membership.role).join(Membership, Membership.project_id == Project.id)
-        .where(Project.id == project_id, Membership.user_id == user_id)
-    ).first()
+    found = session.execute(_PROJECT_FOR, {"project_id": project_id, "user_id": user_id}).first()
     if found is None:
         raise NotFound("No such project, or you are not a member of it.")
     project, role = found

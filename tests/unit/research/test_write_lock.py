@@ -180,3 +180,11 @@ def test_a_database_in_memory_needs_no_queue() -> None:
     with make_session_factory(engine)() as session, transaction(session):
         assert session.scalar(text("SELECT 1")) == 1
     engine.dispose()
+
+
+def test_a_session_writes_in_turn_only_inside_its_unit_of_work(engine: Engine, reader: Session) -> None:
+    reader.scalar(text("SELECT count(*) FROM note"))
+    assert not db.writes_in_turn(reader)
+    with transaction(reader):
+        assert db.writes_in_turn(reader)
+    assert not db.writes_in_turn(reader)
