@@ -15,7 +15,7 @@ from app.settings import Settings
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` may hold Flask settings and ``SETTINGS`` (a
     :class:`Settings`); without it, settings come from ``KUNDSTIG_*`` variables."""
-    from app import database, errors, queue, security, templating
+    from app import bidi_marks, database, errors, queue, security, templating
     from app.api import bp as api_bp
     from app.audit import bp as audit_bp
     from app.auth import bp as auth_bp
@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     queue.init_app(app, settings.queue_url)
     errors.init_app(app)
     templating.init_app(app)
+    bidi_marks.init_app(app)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)

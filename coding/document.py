@@ -18,6 +18,7 @@ from coding.codings import Coding
 from research.accounts import User
 from research.participants import Participant
 from research.sources import Segment, Source, SpeakerMapping
+from research.text import BIDI_CONTROL
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,13 @@ def sweep(length: int, spans: Iterable[tuple[int, int, int]], cuts: Iterable[int
         active = [span for span in active if span[2] > a]
         pieces.append(Piece(a, b, tuple(span[0] for span in active)))
     return pieces
+
+
+def bidi_control_cuts(text: str) -> list[int]:
+    """Cuts on both sides of every bidirectional control character, so that each is a
+    piece of its own: the page wraps it in a visible mark (app/bidi_marks.py) while every
+    piece still holds exactly one text node, which the page's offset counting relies on."""
+    return [cut for match in BIDI_CONTROL.finditer(text) for cut in (match.start(), match.end())]
 
 
 _PREFIX_TIME = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?\s*[-–—]?\s*")
@@ -166,7 +174,7 @@ def document_view(session: Session, source: Source, *, coder_id: int | None = No
         stmt = stmt.where(Coding.code_id.in_(code_ids))
     codings = list(session.scalars(stmt))
     segments = list(session.scalars(select(Segment).where(Segment.source_id == source.id).order_by(Segment.start)))
-    cuts = [b for s in segments for b in (s.start, s.end)]
+    cuts = [b for s in segments for b in (s.start, s.end)] + bidi_control_cuts(source.text)
     pieces = sweep(len(source.text), ((c.id, c.start, c.end) for c in codings), cuts)
     participant_ids = {s.participant_id for s in segments if s.participant_id}
     participants = dict(session.execute(

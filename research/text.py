@@ -7,6 +7,7 @@ code-point index into that text (0-based, end-exclusive).
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -237,3 +238,14 @@ def _mojibake_width(text: str, index: int) -> int:
         if 0xA0 <= code <= 0x24F or 0x2000 <= code <= 0x206F or code == 0x20AC:
             return width
     return 0
+
+
+# Unicode bidirectional controls: invisible, yet an override or an embedding reorders the
+# rest of its paragraph ("Trojan Source"). Stored text keeps them (offsets count them);
+# pages show each as a visible mark instead (app/bidi_marks.py).
+BIDI_CONTROLS: dict[str, str] = {
+    "\u061c": "ALM", "\u200e": "LRM", "\u200f": "RLM",
+    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
+    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
+}
+BIDI_CONTROL = re.compile(f"[{''.join(BIDI_CONTROLS)}]")

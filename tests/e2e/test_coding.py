@@ -3,6 +3,8 @@ reload and find it; overlap two codings; merge two codes. Screenshots are kept."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -137,3 +139,70 @@ def test_merging_two_codes_moves_the_codings_to_the_remaining_code(logged_in, li
     assert page.locator("a:text-is('E2E Alfa')").count() == 0
     expect(page.locator(".code-tree li", has_text="E2E Beta")).to_contain_text("1 coding")
     screenshot(page, "codebook-after-merge")
+
+
+def test_a_hidden_right_to_left_override_is_shown_as_a_mark_and_selection_still_codes_the_right_text(
+        logged_in, live_server):
+    """Issue 8: "abc<RLO>def ghi" keeps its order on screen, the override shows as a mark,
+    and a mouse selection of "ghi" after it codes text[8:11] of the stored text."""
+    page = logged_in
+    pid = live_server.demo.project_id
+    page.goto(f"/projects/{pid}/import")
+    page.check("input[name=kind][value=document]")
+    page.set_input_files("#files", files=[{"name": "bidi-e2e \u202efdp.txt", "mimeType": "text/plain",
+                                           "buffer": "abc\u202edef ghi\n".encode()}])
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#upload-summary")).to_contain_text("1 imported", timeout=20_000)
+    page.goto(f"/projects/{pid}/sources")
+    expect(page.locator("a", has_text="bidi-e2e").locator(".bidi-mark")).to_have_attribute("data-bidi", "RLO")
+    screenshot(page, "bidi-sources-list")
+    page.click("a:has-text('bidi-e2e')")
+    page.wait_for_selector("#doc.ready")
+    text = page.locator(".block-text").first
+    mark = text.locator(".bidi-mark")
+    expect(mark).to_be_visible()
+    expect(mark).to_have_attribute("title", re.compile("U\\+202E"))
+    assert mark.bounding_box()["width"] > 10
+    # Left edge of every character on screen, in stored-text order: increasing means not reordered.
+    lefts = page.evaluate("""(element) => {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        const out = [];
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            for (let i = 0; i < node.data.length; i++) {
+                const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+                out.push([node.data[i], range.getBoundingClientRect().left]);
+            }
+        }
+        return out;
+    }""", text.element_handle())
+    assert "".join(c for c, _ in lefts) == "abc\u202edef ghi"
+    visible = [(c, x) for c, x in lefts if c != "\u202e"]
+    assert [x for _, x in visible] == sorted(x for _, x in visible), visible
+    assert mark.bounding_box()["x"] >= lefts[2][1] and mark.bounding_box()["x"] < lefts[4][1]
+    ghi = page.evaluate("""(element) => {
+        const node = [...element.querySelectorAll('[data-s]')].pop().firstChild;
+        const range = document.createRange();
+        range.setStart(node, node.data.indexOf('ghi')); range.setEnd(node, node.data.length);
+        const box = range.getBoundingClientRect();
+        return {left: box.left, right: box.right, y: (box.top + box.bottom) / 2};
+    }""", text.element_handle())
+    page.mouse.move(ghi["left"] + 1, ghi["y"])
+    page.mouse.down()
+    page.mouse.move(ghi["right"] + 20, ghi["y"], steps=6)
+    page.mouse.up()
+    expect(page.locator("#picker")).to_be_visible()
+    page.keyboard.type("E2E \u202eRiktning")  # a hostile code name: marked where scripts show it too
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_contain_text("Coded with")
+    expect(page.locator("#status .bidi-mark")).to_have_attribute("data-bidi", "RLO")
+    source_id = page.locator("#doc").get_attribute("data-source")
+    codings = page.request.get(f"/api/v1/projects/{pid}/codings?source_id={source_id}").json()
+    assert [(c["start"], c["end"]) for c in codings] == [(8, 11)]
+    assert coded_text(page, 0) == ["ghi"]
+    screenshot(page, "bidi-document-coded")
+    select_in_block(page, 0, 0, 3)
+    page.keyboard.press("Enter")
+    page.keyboard.type("E2E")
+    expect(page.locator("#picker [role=option]", has_text="Riktning").locator(".bidi-mark")).to_be_visible()
+    screenshot(page, "bidi-picker")

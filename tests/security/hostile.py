@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from research.projects import create_project
 from research.segmenting import Span
 from research.sources import SourceKind, add_source
 from research.staging import stage_upload
+from research.text import BIDI_CONTROL
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE_BREAK = '"><img src=x onerror=alert(1)>'
@@ -48,6 +50,40 @@ def html_leaks(body: str) -> list[str]:
     if _JS_IN_ATTRIBUTE.search(body):
         found.append("javascript: URL in an attribute")
     return found
+
+
+class _BidiControlsInText(HTMLParser):
+    """Text content holding a bidi control outside a visible mark (app/bidi_marks.py);
+    form fields, titles, scripts and inline SVG keep the stored text."""
+
+    KEEP = ("textarea", "title", "option", "script", "style", "svg")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_mark = False
+        self.keeping: str | None = None
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_mark = tag == "span" and ("class", "bidi-mark") in attrs
+        self.keeping = tag if tag in self.KEEP else self.keeping
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_mark = False
+        if tag == self.keeping or (self.keeping == "option" and tag == "select"):
+            self.keeping = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_mark and self.keeping is None and BIDI_CONTROL.search(data):
+            self.found.append(data.strip()[:60])
+
+
+def unmarked_bidi_controls(body: str) -> list[str]:
+    """Text on an HTML page where a hidden direction control could reorder what is shown."""
+    parser = _BidiControlsInText()
+    parser.feed(body)
+    parser.close()
+    return parser.found
 
 
 def markdown_leaks(body: str) -> list[str]:

@@ -9,7 +9,7 @@ from flask import Flask, url_for
 
 from app.queue import get_queue
 from tests.conftest import Auth
-from tests.security.hostile import HOSTILE, html_leaks, shown_escaped
+from tests.security.hostile import HOSTILE, html_leaks, shown_escaped, unmarked_bidi_controls
 from tests.web.test_access_matrix import REQUIRED_ROLE
 
 ACCOUNT_PAGES = ("/", "/account", "/projects/new")
@@ -57,6 +57,7 @@ def test_every_page_shows_hostile_project_data_escaped(app, client, session, hos
     Auth(client).login(hostile.owner_email)
     urls = [*ACCOUNT_PAGES, *_project_urls(app, ids)]
     leaks: dict[str, list[str]] = {}
+    reordering: dict[str, list[str]] = {}
     silent = []
     for url in urls:
         response = client.get(url)
@@ -70,9 +71,12 @@ def test_every_page_shows_hostile_project_data_escaped(app, client, session, hos
         body = response.get_data(as_text=True)
         if found := html_leaks(body):
             leaks[url] = found
+        if kind == "text/html" and (found := unmarked_bidi_controls(body)):
+            reordering[url] = found
         if response.status_code == 200 and not shown_escaped(body):
             silent.append(url)
     assert leaks == {}
+    assert reordering == {}, "hidden direction controls shown unmarked (issue 8)"
     assert not silent, f"pages that never showed the hostile project's data: {silent}"
 
 

@@ -1,6 +1,7 @@
 // The actor network view: cytoscape (served from /static/vendor) draws the graph the
 // server computed; clicking a node or a link opens its quotes in the side panel.
 /* global cytoscape */
+import { spelledBidiControls, withBidiMarks } from "./bidi_marks.js";
 
 const data = JSON.parse(document.getElementById("network-data").textContent);
 const projectId = data.project_id;
@@ -53,7 +54,7 @@ const elements = [
   ...data.nodes.map((n) => ({
     group: "nodes",
     data: {
-      id: n.id, label: n.label, kind: n.kind, segments: n.segments, participants: n.participants,
+      id: n.id, label: spelledBidiControls(n.label), kind: n.kind, segments: n.segments, participants: n.participants,
       size: 18 + 42 * Math.sqrt(n.segments / maxSegments),
       colour: n.is_company ? COLOURS.company : COLOURS[n.kind] || "#777",
       shape: n.is_company ? "diamond" : SHAPES[n.kind] || "ellipse",
@@ -224,7 +225,7 @@ const panel = {
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
-    if (key === "text") node.textContent = value;
+    if (key === "text") node.append(withBidiMarks(value));
     else if (key === "class") node.className = value;
     else node.setAttribute(key, value);
   }

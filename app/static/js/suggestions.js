@@ -1,6 +1,7 @@
 // The review queue: keyboard-driven decisions on the NLP helper's suggestions.
 // j/k move, a accepts, r rejects, c changes the code, e adjusts the span,
 // Shift+A prepares "accept all of this code from this score up".
+import { withBidiMarks } from "./bidi_marks.js";
 
 const queue = document.getElementById("queue");
 const api = queue.dataset.api;
@@ -12,7 +13,7 @@ let current = null;
 let statusTimer = null;
 
 function say(message, isError = false) {
-  statusBox.textContent = message;
+  statusBox.replaceChildren(withBidiMarks(message));
   statusBox.classList.toggle("error", isError);
   clearTimeout(statusTimer);
   statusTimer = setTimeout(() => { statusBox.textContent = ""; }, isError ? 8000 : 3000);
@@ -182,10 +183,10 @@ function renderPreview() {
   const start = Math.max(0, Number(spanStart.value) - offset);
   const end = Math.min(context.length, Number(spanEnd.value) - offset);
   const preview = document.getElementById("span-preview");
-  preview.replaceChildren(document.createTextNode(context.slice(0, start)));
+  preview.replaceChildren(withBidiMarks(context.slice(0, start)));
   const mark = document.createElement("mark");
-  mark.textContent = context.slice(start, Math.max(start, end));
-  preview.append(mark, document.createTextNode(context.slice(Math.max(start, end))));
+  mark.append(withBidiMarks(context.slice(start, Math.max(start, end))));
+  preview.append(mark, withBidiMarks(context.slice(Math.max(start, end))));
 }
 function openSpan(item) {
   if (!spanEditor || !item) return;

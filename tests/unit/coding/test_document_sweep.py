@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
-from coding.document import Block, Piece, is_turn_prefix, layout, sweep
+from coding.document import Block, Piece, bidi_control_cuts, is_turn_prefix, layout, sweep
 
 TEXT = "Vi köpte vårt första hem 🏡 i Tromsø – Ærlig talt var A\u030angström-lånet dyrt."
 
@@ -99,3 +99,14 @@ def test_a_source_without_segments_is_shown_as_paragraphs():
     text = "Första stycket.\nSamma stycke.\n\n\nAndra stycket, på två\nrader."
     blocks = layout(text, [], sweep(len(text), []))
     assert [text[b.start:b.end] for b in blocks] == ["Första stycket.\nSamma stycke.", "Andra stycket, på två\nrader."]
+
+
+def test_every_bidi_control_is_a_piece_of_its_own_and_codings_over_it_keep_their_text():
+    text = "abc\u202edef ghi \u2067\u2069x\u200f"
+    ghi = text.index("ghi")
+    pieces = sweep(len(text), [(1, 2, ghi + 3), (2, ghi, ghi + 3)], bidi_control_cuts(text))
+    assert [text[p.start:p.end] for p in pieces] == ["ab", "c", "\u202e", "def ", "ghi", " ", "\u2067", "\u2069", "x",
+                                                     "\u200f"]
+    assert "".join(text[p.start:p.end] for p in pieces if 1 in p.codings) == "c\u202edef ghi"
+    assert "".join(text[p.start:p.end] for p in pieces if 2 in p.codings) == "ghi"
+    assert bidi_control_cuts("No controls: a zero-width joiner \u200d, Ærø 🏠, &#x202e;") == []

@@ -1,4 +1,5 @@
 // The coding view: select text (mouse or Shift+arrows), pick a code, see and change codings.
+import { withBidiMarks } from "../bidi_marks.js";
 import { call, newKey } from "./api.js";
 import { offsetToPoint, rangeToSpan } from "./offsets.js";
 import { Picker } from "./picker.js";
@@ -22,7 +23,7 @@ let rebound = null; // the coding whose boundaries are being changed
 let focusedCode = null;
 
 function say(message, isError = false) {
-  status.textContent = message;
+  status.replaceChildren(withBidiMarks(message));
   status.classList.toggle("error", isError);
   status.hidden = !message;
   clearTimeout(say.timer);
@@ -305,7 +306,7 @@ function hideDetails() { details.hidden = true; details.replaceChildren(); }
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
+  if (text !== undefined) node.append(withBidiMarks(text));
   return node;
 }
 

@@ -1,5 +1,6 @@
 // The code picker: type to filter, ↑/↓ to move, Enter to apply, Esc to close. Recent codes first;
 // the last options create a new code from the typed name or from the selected words (in vivo).
+import { withBidiMarks } from "../bidi_marks.js";
 
 function fold(text) {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
@@ -82,7 +83,7 @@ export class Picker {
         swatch.className = `swatch code-${option.code.id}`;
         const name = document.createElement("span");
         name.className = "option-name";
-        name.textContent = option.code.path;
+        name.append(withBidiMarks(option.code.path));
         const kind = document.createElement("span");
         kind.className = `kind kind-${option.code.kind}`;
         kind.textContent = option.code.kind.replace("_", "-");
@@ -90,7 +91,7 @@ export class Picker {
         if (recentIds.has(option.code.id) && !typed) li.classList.add("recent");
       } else {
         li.className = "create";
-        li.textContent = option.label;
+        li.append(withBidiMarks(option.label));
       }
       return li;
     }));
