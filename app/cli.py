@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from app.cli_deletion import project_delete_command, source_group
 from app.cli_exchange import export_command, import_project_command
 from app.cli_import import import_command
 from app.cli_network import journey_command, network_command
@@ -230,8 +231,9 @@ def restore(archive: str, owner: str) -> None:
 
 # The commands of each area live beside it (app/cli_*.py).
 for area_command in (import_command, export_command, import_project_command, network_command, journey_command,
-                     suggest_command, eval_group):
+                     suggest_command, eval_group, source_group):
     main.add_command(area_command)
+project.add_command(project_delete_command)
 
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ from typing import Any
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.database import get_database
@@ -142,7 +143,8 @@ def execute(sessions: sessionmaker[Session], job_id: int, *, worker: str | None 
     work done next without touching the database (parsing, embedding, the suggesters)
     keeps no other writer waiting. Bodies call it between units of work they can resume
     from. Only a queued job is claimed: one finished, cancelled or already running
-    elsewhere (a duplicate delivery) is left alone.
+    elsewhere (a duplicate delivery) is left alone. A job whose row is gone (its project was
+    deleted while it ran) stops at its next report as if cancelled, and nothing is recorded.
     """
     with sessions() as session, transaction(session):
         job = claim_job(session, job_id=job_id, worker=worker)
@@ -153,6 +155,8 @@ def execute(sessions: sessionmaker[Session], job_id: int, *, worker: str | None 
 
     with sessions() as session:
         def report(done: int, total: int, message: str = "") -> None:
+            if session.scalar(select(Job.id).where(Job.id == job_id)) is None:
+                raise JobCancelled()  # its project was deleted: what it did so far is rolled back
             row = session.get(Job, job_id)
             assert row is not None
             row.progress, row.total, row.message = done, total, message
@@ -166,7 +170,8 @@ def execute(sessions: sessionmaker[Session], job_id: int, *, worker: str | None 
         try:
             with transaction(session):
                 job = session.get(Job, job_id)
-                assert job is not None
+                if job is None:
+                    raise JobCancelled()
                 result = body(session, job, report)
         except JobCancelled:
             _finish(sessions, job_id, JobStatus.CANCELLED, message="Cancelled.")
@@ -189,7 +194,9 @@ def _finish(sessions: sessionmaker[Session], job_id: int, status: JobStatus, *, 
             result: dict[str, Any] | None = None, message: str = "") -> None:
     with sessions() as session, transaction(session):
         job = session.get(Job, job_id)
-        assert job is not None
+        if job is None:
+            log.info("job %s ended with its project, which was deleted", job_id)
+            return
         job.status, job.finished_at, job.error = status, utcnow(), error
         job.message = message or job.message
         if result is not None:

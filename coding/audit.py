@@ -23,14 +23,14 @@ from research.accounts import User
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "access": ("member.",),
     "exports": ("export.",),
-    "deletions": ("code.delete", "participant.erase", "source.delete", "project.delete"),
+    "deletions": ("code.delete", "participant.erase", "source.erase", "project.delete"),
     "settings": ("project.update", "project.phases", "source.pseudonymise"),
 }
 LABELS = {
     "member.add": "added a member", "member.role": "changed a member's role", "member.remove": "removed a member",
     "export.report": "exported a report", "export.file": "exported the project", "export.backup": "made a backup",
     "export.download": "downloaded a file",
-    "code.delete": "deleted a code", "participant.erase": "erased a participant", "source.delete": "deleted a source",
+    "code.delete": "deleted a code", "participant.erase": "erased a participant", "source.erase": "erased a source",
     "project.delete": "deleted the project", "project.update": "changed the project settings",
     "project.phases": "changed the phase model", "source.pseudonymise": "pseudonymised a source",
 }
@@ -105,6 +105,9 @@ def _detail(event: Event, people: dict[int, str]) -> str:
         case "participant.erase":
             return (f"participant #{event.object_id}: {after.get('sources_deleted', 0)} source(s) deleted, "
                     f"{after.get('segments_cut', 0)} passage(s) cut")
+        case "source.erase":
+            return (f"source #{event.object_id}: {after.get('codings', 0)} coding(s), {after.get('memos', 0)} memo(s), "
+                    f"{after.get('exports_dropped', 0)} cached export(s) dropped")
         case "project.update":
             return str(after.get("name", ""))
     return ""

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from coding.codings import Coding
@@ -43,17 +43,30 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class SourceFootprint:
+    """What erasing one source takes with it: shown before the erasure, reported after it.
+    ``exports`` are the project's cached export files, all dropped because any may quote it."""
+
+    characters: int
+    codings: int
+    memos: int
+    suggestions: int
+    exports: int
+
+
+@dataclass(frozen=True)
 class ErasureReport:
     sources_deleted: int
     segments_cut: int
     sources_cut: int
     exports_dropped: int = 0
     mentions: tuple[Mention, ...] = ()
+    removed: SourceFootprint | None = None  # erase_source: what went with the source
 
 
 def erase_participant(session: Session, *, project_id: int, participant_id: int) -> ErasureReport:
     """Erase in the caller's unit of work (the caller commits once)."""
-    _overwrite_deleted_content(session)
+    overwrite_deleted_content(session)
     participant = get_participant(session, project_id=project_id, participant_id=participant_id)
     name = participant.name
     owned = list(session.scalars(select(Source.id).where(Source.project_id == project_id,
@@ -72,7 +85,7 @@ def erase_participant(session: Session, *, project_id: int, participant_id: int)
     session.delete(participant)
     session.flush()
     exports = _drop_exports(session, project_id)
-    _purge_search_index(session)
+    purge_search_index(session)
     return ErasureReport(sources_deleted=len(owned), segments_cut=cut, sources_cut=len(shared),
                          exports_dropped=exports, mentions=tuple(_mentions(session, project_id, name)))
 
@@ -80,13 +93,47 @@ def erase_participant(session: Session, *, project_id: int, participant_id: int)
 def erase_source(session: Session, *, project_id: int, source_id: int) -> ErasureReport:
     """Erase one source with everything derived from it (the caller commits once).
     Its participant, if it has one, stays."""
-    _overwrite_deleted_content(session)
-    source = get_source(session, project_id=project_id, source_id=source_id)
-    _forget_sources(session, project_id, [source.id])
+    overwrite_deleted_content(session)
+    removed = source_footprint(session, project_id=project_id, source_id=source_id)
+    _forget_sources(session, project_id, [source_id])
     session.flush()
     exports = _drop_exports(session, project_id)
-    _purge_search_index(session)
-    return ErasureReport(sources_deleted=1, segments_cut=0, sources_cut=0, exports_dropped=exports)
+    purge_search_index(session)
+    return ErasureReport(sources_deleted=1, segments_cut=0, sources_cut=0, exports_dropped=exports, removed=removed)
+
+
+def source_erasure_details(report: ErasureReport) -> dict[str, int]:
+    """The details of a ``source.erase`` audit event: how much went, never what it said."""
+    removed = report.removed or SourceFootprint(0, 0, 0, 0, 0)
+    return {"characters": removed.characters, "codings": removed.codings, "memos": removed.memos,
+            "suggestions": removed.suggestions, "exports_dropped": report.exports_dropped}
+
+
+def source_footprint(session: Session, *, project_id: int, source_id: int) -> SourceFootprint:
+    """What :func:`erase_source` would remove (NotFound for a source of another project)."""
+    source = get_source(session, project_id=project_id, source_id=source_id)
+    codings = select(Coding.id).where(Coding.source_id == source.id)
+    on_source = (Memo.target_type == "source") & (Memo.target_id == source.id)
+    on_codings = (Memo.target_type == "coding") & Memo.target_id.in_(codings)
+    return SourceFootprint(
+        characters=len(source.text),
+        codings=session.scalar(select(func.count()).select_from(codings.subquery())) or 0,
+        memos=session.scalar(select(func.count(Memo.id)).where(Memo.project_id == project_id,
+                                                               or_(on_source, on_codings))) or 0,
+        suggestions=session.scalar(select(func.count(Suggestion.id)).where(Suggestion.source_id == source.id)) or 0,
+        exports=session.scalar(select(func.count()).select_from(JobFile).join(Job, Job.id == JobFile.job_id)
+                               .where(Job.project_id == project_id)) or 0,
+    )
+
+
+def mentions_by_source(session: Session, mentions: Iterable[Mention]) -> list[tuple[int, str, int]]:
+    """``(source id, source name, how many)`` of the sources that still name an erased
+    participant, in the order of the mentions."""
+    counts: dict[int, int] = {}
+    for mention in mentions:
+        counts[mention.source_id] = counts.get(mention.source_id, 0) + 1
+    names: dict[int, str] = dict(session.execute(select(Source.id, Source.name).where(Source.id.in_(counts))).all())
+    return [(source_id, names.get(source_id, f"source #{source_id}"), count) for source_id, count in counts.items()]
 
 
 def _forget_sources(session: Session, project_id: int, source_ids: list[int]) -> None:
@@ -207,13 +254,13 @@ def _shift(offset: int, ranges: list[tuple[int, int]]) -> int:
     return offset - sum(end - start for start, end in ranges if end <= offset)
 
 
-def _overwrite_deleted_content(session: Session) -> None:
+def overwrite_deleted_content(session: Session) -> None:
     """SQLite leaves deleted rows in free pages of the file unless told to zero them."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete = ON"))
 
 
-def _purge_search_index(session: Session) -> None:
+def purge_search_index(session: Session) -> None:
     """FTS5 keeps deleted terms in its b-tree until its segments merge: merge them now."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("INSERT INTO segment_search(segment_search) VALUES ('optimize')"))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("ingest", __name__)
 
-from app.ingest import participants, pseudonyms, search, survey, upload  # noqa: E402,F401  (registers the routes)
+from app.ingest import participants, pseudonyms, search, source_erasure, survey, upload  # noqa: E402,F401  (registers the routes)

@@ -13,7 +13,8 @@ from app.ingest.common import user_id
 from app.ingest.survey import PREVIEW_ROWS, stage_table
 from app.projects.access import load_project
 from app.security import login_required
-from coding.erasure import erase_participant
+from app.templating import counted
+from coding.erasure import ErasureReport, erase_participant, mentions_by_source
 from coding.events import record
 from research.db import transaction
 from research.errors import DomainError, InvalidInput
@@ -123,7 +124,25 @@ def participant_erase(project_id: int, participant_id: int) -> Response:
         report = erase_participant(db, project_id=project.id, participant_id=participant_id)
         record(db, "participant.erase", user_id=user_id(), project_id=project.id, object_type="participant",
                object_id=participant_id, after={"sources_deleted": report.sources_deleted,
-                                                "segments_cut": report.segments_cut})
-    flash(f"The participant was erased: {report.sources_deleted} source(s) deleted and "
-          f"{report.segments_cut} passage(s) cut from shared sources.", "success")
+                                                "segments_cut": report.segments_cut,
+                                                "exports_dropped": report.exports_dropped,
+                                                "mentions": len(report.mentions)})
+        mentions = mentions_by_source(db, report.mentions)
+    flash(_erased_message(report, mentions), "success")
     return redirect(url_for("ingest.participants", project_id=project.id))
+
+
+def _erased_message(report: ErasureReport, mentions: list[tuple[int, str, int]]) -> str:
+    message = (f"The participant was erased: {counted(report.sources_deleted, 'source')} deleted and "
+               f"{counted(report.segments_cut, 'passage')} cut from shared sources.")
+    if report.exports_dropped:
+        message += (f" {counted(report.exports_dropped, 'cached export file')} of the project "
+                    f"{'was' if report.exports_dropped == 1 else 'were'} dropped, as "
+                    f"{'it' if report.exports_dropped == 1 else 'they'} may quote them.")
+    if mentions:
+        total = len(report.mentions)
+        where = (f"“{mentions[0][1]}”" if len(mentions) == 1
+                 else ", ".join(f"“{name}” ({times})" for _, name, times in mentions))
+        message += (f" Other sources still name them {'once' if total == 1 else f'{total} times'}, in {where}: "
+                    "pseudonymise those passages on the Pseudonymisation page.")
+    return message

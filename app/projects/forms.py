@@ -34,3 +34,7 @@ class MemberForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices={r.value: r.value.capitalize() for r in Role})
+
+
+class DeleteProjectForm(FlaskForm):
+    confirm_name = StringField("Type the project's name to confirm", validators=[Length(max=200)])

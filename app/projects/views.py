@@ -1,6 +1,9 @@
-"""Project list, creation, overview, settings and members."""
+"""Project list, creation, overview, settings (with deleting the project) and members."""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -9,15 +12,19 @@ from app.auth.forms import EmptyForm
 from app.database import db_session
 from app.projects import bp
 from app.projects.access import load_project
-from app.projects.forms import MemberForm, NewProjectForm, PhasesForm, ProjectForm, RoleForm
+from app.projects.forms import DeleteProjectForm, MemberForm, NewProjectForm, PhasesForm, ProjectForm, RoleForm
 from app.security import current_user, login_required
+from app.templating import counted
 from coding.events import history, record
+from coding.project_deletion import ProjectContents, delete_project, project_contents
 from coding.summary import summarise
 from research import projects as svc
 from research.db import transaction
 from research.errors import DomainError
 from research.jobs import jobs_of
 from research.projects import Role
+
+DASHES = re.compile("[\u2010-\u2015\u2212]")
 
 
 def _user_id() -> int:
@@ -67,13 +74,7 @@ def overview(project_id: int) -> str:
 @login_required
 def settings(project_id: int) -> str | Response:
     project, role = load_project(project_id, needs=Role.OWNER)
-    form = ProjectForm(obj=project if request.method == "GET" else None)
-    if request.method == "GET":
-        form.company_aliases.data = "\n".join(project.company_aliases)
-    phases_form = PhasesForm(prefix="phases")
-    if request.method == "GET":
-        phases_form.phases.data = "\n".join(
-            f"{p.name} | {p.description}" if p.description else p.name for p in project.phases)
+    form, phases_form = _settings_forms(project, posted=request.method == "POST")
     if form.validate_on_submit():
         db = db_session()
         with transaction(db):
@@ -86,7 +87,60 @@ def settings(project_id: int) -> str | Response:
                                                                "company_name": project.company_name})
         flash("Project settings saved.", "success")
         return redirect(url_for("projects.settings", project_id=project.id))
-    return render_template("projects/settings.html", project=project, role=role, form=form, phases_form=phases_form)
+    return _settings_page(project, role, form, phases_form, DeleteProjectForm(prefix="delete"))
+
+
+def _settings_forms(project: svc.Project, *, posted: bool) -> tuple[ProjectForm, PhasesForm]:
+    """The settings forms: as posted, or filled in from the project."""
+    if posted:
+        return ProjectForm(), PhasesForm(prefix="phases")
+    form, phases_form = ProjectForm(formdata=None, obj=project), PhasesForm(prefix="phases", formdata=None)
+    form.company_aliases.data = "\n".join(project.company_aliases)
+    phases_form.phases.data = "\n".join(
+        f"{p.name} | {p.description}" if p.description else p.name for p in project.phases)
+    return form, phases_form
+
+
+def _settings_page(project: svc.Project, role: Role, form: ProjectForm, phases_form: PhasesForm,
+                   delete_form: DeleteProjectForm) -> str:
+    return render_template("projects/settings.html", project=project, role=role, form=form, phases_form=phases_form,
+                           delete_form=delete_form, contents=project_contents(db_session(), project.id))
+
+
+@bp.post("/projects/<int:project_id>/delete")
+@login_required
+def delete(project_id: int) -> Response | tuple[str, int]:
+    """Delete the project for everyone, once the owner has typed its name."""
+    project, role = load_project(project_id, needs=Role.OWNER)
+    form = DeleteProjectForm(prefix="delete")
+    if not form.validate_on_submit() or not _same_name(form.confirm_name.data or "", project.name):
+        form.confirm_name.errors = ["That is not the project's name, so nothing was deleted."]
+        return _settings_page(project, role, *_settings_forms(project, posted=False), form), 400
+    db = db_session()
+    with transaction(db):
+        contents = delete_project(db, project_id=project.id, user_id=_user_id())
+    flash(_deleted_message(contents), "success")
+    return redirect(url_for("projects.index"))
+
+
+def _same_name(typed: str, name: str) -> bool:
+    """The typed name matches: letter case counts, but not spacing, Unicode form or which
+    dash was typed (a name with an en dash is hard to type on most keyboards)."""
+    def plain(text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        return " ".join(DASHES.sub("-", text).split())
+
+    return bool(typed.strip()) and plain(typed) == plain(name)
+
+
+def _deleted_message(contents: ProjectContents) -> str:
+    """What went, in counts: the name is not repeated (flashes are kept in the session store)."""
+    held = [counted(contents.sources, "source"), counted(contents.codes, "code"), counted(contents.codings, "coding"),
+            counted(contents.memos, "memo"), counted(contents.participants, "participant")]
+    message = f"The project was deleted with everything in it: {', '.join(held[:-1])} and {held[-1]}."
+    if contents.job_files:
+        message += f" {counted(contents.job_files, 'cached export file')} went with it."
+    return message + (" It is gone for every member." if contents.members > 1 else "")
 
 
 @bp.post("/projects/<int:project_id>/phases")

@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import queue as job_queue
 from app.schema import upgrade
 from coding import suggest_service
+from coding.project_deletion import delete_project
+from research.accounts import create_user
 from research.db import make_engine, make_session_factory, transaction
 from research.jobs import Job, JobStatus, Report, create_job
+from research.projects import create_project
 from tests.unit.coding.suggest_data import make_world
 
 
@@ -83,3 +86,29 @@ def test_the_suggesters_run_after_a_commit_point_of_the_job(database):
 
     probe = calls.index("suggest")
     assert calls[probe - 1].startswith("Suggesting codes for"), calls
+
+
+def test_a_job_whose_project_is_deleted_while_it_runs_stops_at_its_next_report(database, monkeypatch, caplog):
+    _, sessions = database
+    with sessions() as session, transaction(session):
+        owner = create_user(session, email="owner@kundstig.example", password="a long enough password")
+        project = create_project(session, owner_id=owner.id, name="Soon gone", company_name="Bank")
+        job_id = create_job(session, kind="probe", project_id=project.id, user_id=owner.id, params={}).id
+    reports: list[int] = []
+
+    def body(session: Session, job: Job, report: Report) -> dict[str, Any]:
+        for done in range(3):
+            report(done, 3)
+            reports.append(done)
+            if done == 0:  # an owner deletes the project between two reports
+                with sessions() as other, transaction(other):
+                    delete_project(other, project_id=project.id, user_id=owner.id)
+        return {}
+
+    monkeypatch.setitem(job_queue.JOB_KINDS, "probe", body)
+    job_queue.execute(sessions, job_id)
+
+    assert reports == [0]
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    with sessions() as session:
+        assert session.get(Job, job_id) is None

@@ -14,7 +14,7 @@ from research.db import transaction
 from research.participants import create_participant
 from research.projects import Role
 from research.segmenting import Span
-from research.sources import SourceKind, add_source
+from research.sources import Source, SourceKind, add_source
 from tests.conftest import PASSWORD, Auth, csrf_token, make_member, make_project, make_user
 
 
@@ -95,6 +95,30 @@ def test_deleting_a_code_and_erasing_a_participant_are_recorded(client, session,
     [erased] = events(session, "participant.erase")
     assert erased.user_id == team["owner"] and erased.after["sources_deleted"] == 1
     assert "Deltagare 7" not in str(erased.after)
+
+
+def test_erasing_a_source_is_recorded_with_counts_and_shown_in_the_audit_log(client, session, team):
+    """ASVS 5.0 V16.3.3: an erasure is logged with who and how much, never what the source said."""
+    token = _owner(client)
+    pid = team["project"]
+    source_id = session.scalar(select(Source.id).where(Source.project_id == pid))
+    client.post(f"/projects/{pid}/sources/{source_id}/erase", data={"csrf_token": token, "confirm": "erase"})
+    [erased] = events(session, "source.erase")
+    assert (erased.user_id, erased.project_id, erased.object_id) == (team["owner"], pid, source_id)
+    assert "Intervju 7" not in str(erased.after) and "Banken" not in str(erased.after)
+    page = client.get(f"/projects/{pid}/settings/audit?only=deletions").get_data(as_text=True)
+    assert "erased a source" in page and f"source #{source_id}: 0 coding(s), 0 memo(s)" in page
+
+
+def test_deleting_a_project_is_recorded_by_an_event_that_outlives_it(client, session, team):
+    """ASVS 5.0 V16.3.3: the project's own events go with it, so its deletion is an event
+    without a project: who and when, the project's id and counts, not its name."""
+    token = _owner(client)
+    pid = team["project"]
+    client.post(f"/projects/{pid}/delete", data={"csrf_token": token, "delete-confirm_name": "Home buying study"})
+    [deleted] = events(session, "project.delete")
+    assert (deleted.user_id, deleted.project_id, deleted.object_id) == (team["owner"], None, pid)
+    assert deleted.after["sources"] == 1 and "Home buying" not in str(deleted.after)
 
 
 def test_the_owner_reads_the_audit_log_and_filters_it(client, session, team):

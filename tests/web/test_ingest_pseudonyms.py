@@ -80,6 +80,6 @@ def test_an_owner_erases_a_participant_from_the_participant_page(setup: Setup) -
     token = csrf_token(page)
     response = setup.client.post(f"/projects/{pid}/participants/{anna.id}/erase",
                                  data={"csrf_token": token, "confirm": "erase"}, follow_redirects=True)
-    assert "1 source(s) deleted" in response.get_data(as_text=True)
+    assert "1 source deleted" in response.get_data(as_text=True)
     assert setup.sources() == []
     assert setup.session.scalars(select(Source)).all() == []
