@@ -83,9 +83,11 @@ def add_coding(
 # Saving a coding is the most frequent write there is, so its statements are built once.
 _BY_CLIENT_KEY = select(Coding).where(Coding.project_id == bindparam("project_id"),
                                       Coding.client_key == bindparam("client_key"))
+_ID_BY_CLIENT_KEY = select(Coding.id).where(Coding.project_id == bindparam("project_id"),
+                                            Coding.client_key == bindparam("client_key"))
 _TEXT_AND_CODE = select(Source.text, Code.is_folder, Code.name).join(Code, Code.project_id == Source.project_id).where(
     Source.id == bindparam("source_id"), Source.project_id == bindparam("project_id"), Code.id == bindparam("code_id"))
-_SAME_SPAN = select(Coding).where(Coding.source_id == bindparam("source_id"), Coding.code_id == bindparam("code_id"),
+_SAME_SPAN = select(Coding.id).where(Coding.source_id == bindparam("source_id"), Coding.code_id == bindparam("code_id"),
                                   Coding.start == bindparam("start"), Coding.end == bindparam("end"))
 _SAME_BY_CODER = _SAME_SPAN.where(Coding.coder_id == bindparam("coder_id"))
 _SAME_WITHOUT_CODER = _SAME_SPAN.where(Coding.coder_id.is_(None))
@@ -100,12 +102,14 @@ def _add_once(
     origin: Origin, client_key: str | None,
 ) -> tuple[Coding, bool]:
     """``add_coding``, also saying whether the coding is new (``False``: the key's or an equal coding)."""
+    session.flush()  # the look-ups below are plain statements, which see only what is flushed
+    connection = session.connection()
     if client_key is not None:
-        earlier = _by_client_key(session, project_id, client_key)
+        earlier = connection.scalar(_ID_BY_CLIENT_KEY, {"project_id": project_id, "client_key": client_key})
         if earlier is not None:
-            return earlier, False
-    target = session.execute(_TEXT_AND_CODE, {"project_id": project_id, "source_id": source_id,
-                                              "code_id": code_id}).one_or_none()
+            return session.get_one(Coding, earlier), False
+    target = connection.execute(_TEXT_AND_CODE, {"project_id": project_id, "source_id": source_id,
+                                                 "code_id": code_id}).one_or_none()
     if target is None:  # say which of the two is missing
         get_source(session, project_id=project_id, source_id=source_id)
         get_code(session, project_id=project_id, code_id=code_id)
@@ -115,10 +119,10 @@ def _add_once(
         raise InvalidInput(f"'{code_name}' is a folder; choose a code inside it.")
     _check_span(len(text), start, end)
     span = {"source_id": source_id, "code_id": code_id, "start": start, "end": end}
-    same = session.scalar(_SAME_WITHOUT_CODER, span) if user_id is None else \
-        session.scalar(_SAME_BY_CODER, {**span, "coder_id": user_id})
+    same = connection.scalar(_SAME_WITHOUT_CODER, span) if user_id is None else \
+        connection.scalar(_SAME_BY_CODER, {**span, "coder_id": user_id})
     if same is not None:
-        return same, False
+        return session.get_one(Coding, same), False
     coding = Coding(project_id=project_id, source_id=source_id, code_id=code_id, start=start, end=end,
                     coder_id=user_id, origin=origin, client_key=client_key)
     session.add(coding)
