@@ -42,6 +42,7 @@ _TAG = re.compile(r"<(?:(/?)([a-zA-Z][a-zA-Z0-9-]*)|!)[^>]*>")  # a tag, a comme
 _RAW_TEXT = {name: re.compile(rf"</{name}\b", re.I) for name in ("script", "style", "svg")}  # skipped to their end
 _NO_MARKUP = ("textarea", "title", "option")  # text up to the next tag is left alone
 _MARKED = 'class="bidi-mark"'
+_ANY_CONTROL_IN_UTF8 = re.compile(b"|".join(re.escape(c.encode()) for c in BIDI_CONTROLS))
 
 
 def bidi_mark(control: str) -> str:
@@ -82,6 +83,8 @@ def mark_bidi_controls(html: str) -> str:
 
 def _mark_page(response: Response) -> Response:
     if response.mimetype == "text/html" and not response.direct_passthrough and response.is_sequence:
+        if not _ANY_CONTROL_IN_UTF8.search(response.get_data()):  # most pages: no decoding, no copy
+            return response
         body = response.get_data(as_text=True)
         marked = mark_bidi_controls(body)
         if marked != body:
