@@ -23,8 +23,7 @@ def source_group() -> None:
 @YES
 @one_line_errors
 def source_erase(project_id: int, source_id: int, yes: bool) -> None:
-    from coding.erasure import erase_source, source_erasure_details
-    from coding.events import record
+    from coding.erasure import erase_source
     from research.db import transaction
 
     if not yes:
@@ -32,14 +31,13 @@ def source_erase(project_id: int, source_id: int, yes: bool) -> None:
                                    "add --yes to do it")
     with cli_app() as app, writer_sessions(app)() as session:
         with transaction(session):
-            report = erase_source(session, project_id=project_id, source_id=source_id)
-            details = source_erasure_details(report)
-            record(session, "source.erase", user_id=None, project_id=project_id, object_type="source",
-                   object_id=source_id, after=details)
+            report = erase_source(session, project_id=project_id, source_id=source_id, user_id=None)
+    removed = report.removed
+    assert removed is not None  # erase_source always says what it removed
     click.echo(f"Erased source {source_id} of project {project_id}: "
-               f"its text ({counted(details['characters'], 'character')}), {counted(details['codings'], 'coding')}, "
-               f"{counted(details['memos'], 'memo')}, {counted(details['suggestions'], 'suggestion')}; "
-               f"{counted(details['exports_dropped'], 'cached export file')} dropped.")
+               f"its text ({counted(removed.characters, 'character')}), {counted(removed.codings, 'coding')}, "
+               f"{counted(removed.memos, 'memo')}, {counted(removed.suggestions, 'suggestion')}; "
+               f"{counted(report.exports_dropped, 'cached export file')} dropped.")
 
 
 @click.command("delete", help="Delete PROJECT_ID with everything in it, for all its members (needs --yes).")

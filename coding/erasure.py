@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from coding.codings import Coding
-from coding.events import Event
+from coding.events import Event, record
 from coding.memos import Memo
 from coding.suggestions import Suggestion
 from research.jobs import Job, JobFile
@@ -64,8 +64,9 @@ class ErasureReport:
     removed: SourceFootprint | None = None  # erase_source: what went with the source
 
 
-def erase_participant(session: Session, *, project_id: int, participant_id: int) -> ErasureReport:
-    """Erase in the caller's unit of work (the caller commits once)."""
+def erase_participant(session: Session, *, project_id: int, participant_id: int, user_id: int | None) -> ErasureReport:
+    """Erase in the caller's unit of work (the caller commits once), with a ``participant.erase``
+    audit event by ``user_id`` (None: the command line) that holds counts, never words."""
     overwrite_deleted_content(session)
     participant = get_participant(session, project_id=project_id, participant_id=participant_id)
     name = participant.name
@@ -86,23 +87,33 @@ def erase_participant(session: Session, *, project_id: int, participant_id: int)
     session.flush()
     exports = _drop_exports(session, project_id)
     purge_search_index(session)
-    return ErasureReport(sources_deleted=len(owned), segments_cut=cut, sources_cut=len(shared),
-                         exports_dropped=exports, mentions=tuple(_mentions(session, project_id, name)))
+    report = ErasureReport(sources_deleted=len(owned), segments_cut=cut, sources_cut=len(shared),
+                           exports_dropped=exports, mentions=tuple(_mentions(session, project_id, name)))
+    record(session, "participant.erase", user_id=user_id, project_id=project_id, object_type="participant",
+           object_id=participant_id, after={"sources_deleted": report.sources_deleted,
+                                            "segments_cut": report.segments_cut,
+                                            "exports_dropped": report.exports_dropped,
+                                            "mentions": len(report.mentions)})
+    return report
 
 
-def erase_source(session: Session, *, project_id: int, source_id: int) -> ErasureReport:
-    """Erase one source with everything derived from it (the caller commits once).
-    Its participant, if it has one, stays."""
+def erase_source(session: Session, *, project_id: int, source_id: int, user_id: int | None) -> ErasureReport:
+    """Erase one source with everything derived from it (the caller commits once), with a
+    ``source.erase`` audit event by ``user_id`` (None: the command line) that holds counts,
+    never words. Its participant, if it has one, stays."""
     overwrite_deleted_content(session)
     removed = source_footprint(session, project_id=project_id, source_id=source_id)
     _forget_sources(session, project_id, [source_id])
     session.flush()
     exports = _drop_exports(session, project_id)
     purge_search_index(session)
-    return ErasureReport(sources_deleted=1, segments_cut=0, sources_cut=0, exports_dropped=exports, removed=removed)
+    report = ErasureReport(sources_deleted=1, segments_cut=0, sources_cut=0, exports_dropped=exports, removed=removed)
+    record(session, "source.erase", user_id=user_id, project_id=project_id, object_type="source",
+           object_id=source_id, after=_source_erasure_details(report))
+    return report
 
 
-def source_erasure_details(report: ErasureReport) -> dict[str, int]:
+def _source_erasure_details(report: ErasureReport) -> dict[str, int]:
     """The details of a ``source.erase`` audit event: how much went, never what it said."""
     removed = report.removed or SourceFootprint(0, 0, 0, 0, 0)
     return {"characters": removed.characters, "codings": removed.codings, "memos": removed.memos,

@@ -121,12 +121,7 @@ def participant_erase(project_id: int, participant_id: int) -> Response:
         flash("Tick the box to confirm the erasure.", "error")
         return redirect(url_for("ingest.participant_edit", project_id=project.id, participant_id=participant_id))
     with transaction(db):
-        report = erase_participant(db, project_id=project.id, participant_id=participant_id)
-        record(db, "participant.erase", user_id=user_id(), project_id=project.id, object_type="participant",
-               object_id=participant_id, after={"sources_deleted": report.sources_deleted,
-                                                "segments_cut": report.segments_cut,
-                                                "exports_dropped": report.exports_dropped,
-                                                "mentions": len(report.mentions)})
+        report = erase_participant(db, project_id=project.id, participant_id=participant_id, user_id=user_id())
         mentions = mentions_by_source(db, report.mentions)
     flash(_erased_message(report, mentions), "success")
     return redirect(url_for("ingest.participants", project_id=project.id))

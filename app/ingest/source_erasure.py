@@ -12,8 +12,7 @@ from app.ingest.common import user_id
 from app.projects.access import load_project
 from app.security import login_required
 from app.templating import counted
-from coding.erasure import ErasureReport, SourceFootprint, erase_source, source_erasure_details, source_footprint
-from coding.events import record
+from coding.erasure import ErasureReport, SourceFootprint, erase_source, source_footprint
 from research.db import transaction
 from research.participants import get_participant
 from research.projects import Role
@@ -31,9 +30,7 @@ def source_erase(project_id: int, source_id: int) -> str | Response:
             flash("Tick the box to confirm the erasure. Nothing was erased.", "error")
             return redirect(url_for("ingest.source_erase", project_id=project.id, source_id=source.id))
         with transaction(db):
-            report = erase_source(db, project_id=project_id, source_id=source_id)
-            record(db, "source.erase", user_id=user_id(), project_id=project_id, object_type="source",
-                   object_id=source_id, after=source_erasure_details(report))
+            report = erase_source(db, project_id=project_id, source_id=source_id, user_id=user_id())
         flash(_erased_message(report), "success")
         return redirect(url_for("workbench.sources", project_id=project_id))
     person = (get_participant(db, project_id=project.id, participant_id=source.participant_id)

@@ -160,7 +160,7 @@ def database_file_holds(app: Flask, session: Session, needle: str) -> bool:
 def test_erasing_a_participant_leaves_no_trace_of_their_words_anywhere(app: Flask, session: Session) -> None:
     study = plant(session)
     with transaction(session):
-        report = erase_participant(session, project_id=study.project_id, participant_id=study.asa_id)
+        report = erase_participant(session, project_id=study.project_id, participant_id=study.asa_id, user_id=None)
 
     assert list(traces(session, MARKER)) == []
     assert files_holding(Path(app.instance_path), MARKER) == []
@@ -176,9 +176,9 @@ def test_erasing_a_participant_leaves_no_trace_of_their_words_anywhere(app: Flas
 def test_erasing_a_source_leaves_no_trace_of_its_text_anywhere(app: Flask, session: Session) -> None:
     study = plant(session)
     with transaction(session):
-        report = erase_source(session, project_id=study.project_id, source_id=study.own_id)
+        report = erase_source(session, project_id=study.project_id, source_id=study.own_id, user_id=None)
     with transaction(session):  # the group interview holds the marker too
-        erase_source(session, project_id=study.project_id, source_id=study.group_id)
+        erase_source(session, project_id=study.project_id, source_id=study.group_id, user_id=None)
 
     assert list(traces(session, MARKER)) == []
     assert files_holding(Path(app.instance_path), MARKER) == []

@@ -68,7 +68,7 @@ def test_erasing_a_participant_removes_their_material_and_keeps_everyone_elses(s
 
     own_id, asa_id, group_id, survey_id = own.id, asa.id, group.id, survey_source.id
     with transaction(session):
-        report = erase_participant(session, project_id=project.id, participant_id=asa_id)
+        report = erase_participant(session, project_id=project.id, participant_id=asa_id, user_id=None)
     session.expire_all()
 
     assert (report.sources_deleted, report.sources_cut, report.segments_cut) == (1, 2, 2)
