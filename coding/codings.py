@@ -81,10 +81,8 @@ def add_coding(
 
 
 # Saving a coding is the most frequent write there is, so its statements are built once.
-_BY_CLIENT_KEY = select(Coding).where(Coding.project_id == bindparam("project_id"),
-                                      Coding.client_key == bindparam("client_key"))
-_ID_BY_CLIENT_KEY = select(Coding.id).where(Coding.project_id == bindparam("project_id"),
-                                            Coding.client_key == bindparam("client_key"))
+_BY_CLIENT_KEY = select(Coding.id).where(Coding.project_id == bindparam("project_id"),
+                                         Coding.client_key == bindparam("client_key"))
 _TEXT_AND_CODE = select(Source.text, Code.is_folder, Code.name).join(Code, Code.project_id == Source.project_id).where(
     Source.id == bindparam("source_id"), Source.project_id == bindparam("project_id"), Code.id == bindparam("code_id"))
 _SAME_SPAN = select(Coding.id).where(Coding.source_id == bindparam("source_id"), Coding.code_id == bindparam("code_id"),
@@ -94,7 +92,9 @@ _SAME_WITHOUT_CODER = _SAME_SPAN.where(Coding.coder_id.is_(None))
 
 
 def _by_client_key(session: Session, project_id: int, client_key: str) -> Coding | None:
-    return session.scalar(_BY_CLIENT_KEY, {"project_id": project_id, "client_key": client_key})
+    """The coding saved with ``client_key``; a plain statement, which sees only what is flushed."""
+    found = session.connection().scalar(_BY_CLIENT_KEY, {"project_id": project_id, "client_key": client_key})
+    return None if found is None else session.get_one(Coding, found)
 
 
 def _add_once(
@@ -105,9 +105,9 @@ def _add_once(
     session.flush()  # the look-ups below are plain statements, which see only what is flushed
     connection = session.connection()
     if client_key is not None:
-        earlier = connection.scalar(_ID_BY_CLIENT_KEY, {"project_id": project_id, "client_key": client_key})
+        earlier = _by_client_key(session, project_id, client_key)
         if earlier is not None:
-            return session.get_one(Coding, earlier), False
+            return earlier, False
     target = connection.execute(_TEXT_AND_CODE, {"project_id": project_id, "source_id": source_id,
                                                  "code_id": code_id}).one_or_none()
     if target is None:  # say which of the two is missing
