@@ -99,3 +99,23 @@ def test_the_nlp_page_shows_models_and_stored_embeddings(logged_in, live_server,
     assert page.locator("h1").inner_text() == "NLP helper"
     screenshot(page, "nlp-settings")
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_span_editor_counts_an_emoji_as_one_character_as_the_server_does(logged_in, live_server,
+                                                                           rule_based_only):
+    page = logged_in
+    run_helper(page, live_server.demo.project_id)
+    context = "Jag 😀 tog lånet i banken."
+    start = context.index("lånet")  # code points: the emoji counts once
+    page.locator(".sugg:focus").evaluate(
+        """(item, [context, start]) => {
+             Object.assign(item.dataset, {context, contextStart: "100", start: String(100 + start),
+                                          end: String(100 + start + 5)});
+           }""", [context, start])
+    page.keyboard.press("e")
+    page.wait_for_selector("#span-editor[open]")
+    assert page.locator("#span-preview mark").inner_text() == "lånet"
+    assert page.locator("#span-end").get_attribute("max") == str(100 + len(context))
+    page.fill("#span-end", str(100 + start + 7))
+    assert page.locator("#span-preview mark").inner_text() == "lånet i"
+    page.keyboard.press("Escape")

@@ -177,22 +177,27 @@ const spanStart = document.getElementById("span-start");
 const spanEnd = document.getElementById("span-end");
 let spanItem = null;
 
+// Offsets count code points, as the server does; a JavaScript string counts UTF-16 units,
+// so an emoji would shift every position after it by one.
+function codePoints(text) { return Array.from(text); }
+
 function renderPreview() {
-  const context = spanItem.dataset.context;
+  const context = codePoints(spanItem.dataset.context);
   const offset = Number(spanItem.dataset.contextStart);
   const start = Math.max(0, Number(spanStart.value) - offset);
   const end = Math.min(context.length, Number(spanEnd.value) - offset);
+  const piece = (from, to) => withBidiMarks(context.slice(from, to).join(""));
   const preview = document.getElementById("span-preview");
-  preview.replaceChildren(withBidiMarks(context.slice(0, start)));
+  preview.replaceChildren(piece(0, start));
   const mark = document.createElement("mark");
-  mark.append(withBidiMarks(context.slice(start, Math.max(start, end))));
-  preview.append(mark, withBidiMarks(context.slice(Math.max(start, end))));
+  mark.append(piece(start, Math.max(start, end)));
+  preview.append(mark, piece(Math.max(start, end)));
 }
 function openSpan(item) {
   if (!spanEditor || !item) return;
   spanItem = item;
   const low = Number(item.dataset.contextStart);
-  const high = low + item.dataset.context.length;
+  const high = low + codePoints(item.dataset.context).length;
   for (const input of [spanStart, spanEnd]) { input.min = String(low); input.max = String(high); }
   spanStart.value = item.dataset.start;
   spanEnd.value = item.dataset.end;
