@@ -2,15 +2,18 @@
 
 Each undo reverts the newest of the person's own ``coding.add``, ``coding.change``
 or ``coding.remove`` events that is not undone yet, and records a ``coding.undo``
-event pointing at it, so undoing again goes one step further back. Nothing is
-silently overwritten: a coding that someone changed in the meantime is left alone.
+event pointing at it, so undoing again goes one step further back. The document page
+undoes within its own source only. Nothing is silently overwritten: a coding that someone
+changed in the meantime is left alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coding.codebook import Code
@@ -20,6 +23,7 @@ from research.errors import Conflict
 from research.sources import Source
 
 UNDOABLE = ("coding.add", "coding.change", "coding.remove")
+QUOTE_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -30,58 +34,92 @@ class Undone:
     message: str
 
 
-def last_undoable(session: Session, *, project_id: int, user_id: int) -> Event | None:
+def _undoable_newest_first(session: Session, *, project_id: int, user_id: int, page: int = 100) -> Iterator[Event]:
     undone = select(Event.object_id).where(Event.project_id == project_id, Event.action == "coding.undo",
                                            Event.object_id.is_not(None))
-    return session.scalar(
-        select(Event).where(Event.project_id == project_id, Event.user_id == user_id, Event.action.in_(UNDOABLE),
-                            Event.id.not_in(undone))
-        .order_by(Event.id.desc()).limit(1)
-    )
+    mine = select(Event).where(Event.project_id == project_id, Event.user_id == user_id, Event.action.in_(UNDOABLE),
+                               Event.id.not_in(undone), Event.object_id.is_not(None)).order_by(Event.id.desc())
+    below: int | None = None
+    while True:
+        events = list(session.scalars((mine if below is None else mine.where(Event.id < below)).limit(page)))
+        yield from events
+        if len(events) < page:
+            return
+        below = events[-1].id
 
 
-def undo_last(session: Session, *, project_id: int, user_id: int) -> Undone:
-    event = last_undoable(session, project_id=project_id, user_id=user_id)
+def _source_of(event: Event) -> int:
+    return int(dict(event.after or event.before or {}).get("source_id", 0))
+
+
+def _gone_for_good(session: Session, event: Event) -> bool:
+    """Whether there is nothing left to revert: the added or changed coding is gone (its code or
+    source was deleted, or someone removed it), or the removed coding's code or source is."""
+    if event.action != "coding.remove":
+        return session.get(Coding, event.object_id) is None
+    old = event.before or {}
+    return session.get(Code, int(old["code_id"])) is None or session.get(Source, int(old["source_id"])) is None
+
+
+def last_undoable(session: Session, *, project_id: int, user_id: int, source_id: int | None = None) -> Event | None:
+    """The person's newest coding action not undone yet that can still be reverted, in one source
+    when ``source_id`` is given. Actions whose coding, code or source has gone since are passed
+    over, so one deleted code never blocks undoing what came before it."""
+    for event in _undoable_newest_first(session, project_id=project_id, user_id=user_id):
+        if (source_id is None or _source_of(event) == source_id) and not _gone_for_good(session, event):
+            return event
+    return None
+
+
+def _quote(session: Session, source_id: int, start: int, end: int) -> str:
+    text = session.scalar(select(func.substr(Source.text, start + 1, min(end - start, QUOTE_LENGTH + 1)))
+                          .where(Source.id == source_id)) or ""
+    return text if len(text) <= QUOTE_LENGTH else text[:QUOTE_LENGTH - 1].rstrip() + "…"
+
+
+def _described(session: Session, snapshot: Mapping[str, Any]) -> str:
+    code = session.get(Code, int(snapshot["code_id"]))
+    quote = _quote(session, int(snapshot["source_id"]), int(snapshot["start"]), int(snapshot["end"]))
+    return f"“{code.name if code else 'a code'}” on “{quote}”"
+
+
+def undo_last(session: Session, *, project_id: int, user_id: int, source_id: int | None = None) -> Undone:
+    """Revert the person's last coding action (in ``source_id`` when given) and say what it was."""
+    event = last_undoable(session, project_id=project_id, user_id=user_id, source_id=source_id)
     if event is None or event.object_id is None:
-        raise Conflict("There is nothing of yours left to undo in this project.")
+        where = "in this source" if source_id is not None else "in this project"
+        raise Conflict(f"There is nothing of yours left to undo {where}.")
     coding = session.get(Coding, event.object_id)
-    snapshot = dict(event.after or event.before or {})
-    source_id = int(snapshot.get("source_id", 0))
     before: dict[str, object] | None = None
     after: dict[str, object] | None = None
     if event.action == "coding.add":
-        if coding is None:
-            message = "That coding had already been removed."
-        else:
-            before = coding.snapshot()
-            session.delete(coding)
-            message = "Removed the coding you had added."
+        assert coding is not None
+        before = coding.snapshot()
+        message = f"Removed your coding {_described(session, before)}."
+        session.delete(coding)
     elif event.action == "coding.change":
-        if coding is None:
-            raise Conflict("The coding you changed has been removed since; there is nothing to undo.")
+        assert coding is not None
         if coding.snapshot() != event.after:
             raise Conflict("Someone changed this coding after you; reload to see their change before undoing.")
         before = coding.snapshot()
         old = event.before or {}
         coding.start, coding.end, coding.code_id = int(old["start"]), int(old["end"]), int(old["code_id"])
         after = coding.snapshot()
-        message = "Put the coding back as it was."
+        message = f"Put your coding back as it was: {_described(session, after)}."
     else:
         old = event.before or {}
         if coding is not None:
             raise Conflict("That coding exists again; there is nothing to undo.")
-        if session.get(Code, int(old["code_id"])) is None or session.get(Source, int(old["source_id"])) is None:
-            raise Conflict("The code or the source of that coding has been deleted since.")
         coding = Coding(id=event.object_id, project_id=project_id, source_id=int(old["source_id"]),
                         code_id=int(old["code_id"]), start=int(old["start"]), end=int(old["end"]),
                         coder_id=old.get("coder_id", user_id), origin=Origin(old.get("origin", "manual")))
         if old.get("guid"):
             coding.guid = str(old["guid"])
         session.add(coding)
-        message = "Restored the coding you had removed."
+        message = f"Restored your coding {_described(session, old)}."
     session.flush()
-    if event.action == "coding.remove" and coding is not None:
+    if event.action == "coding.remove":
         after = coding.snapshot()
     record(session, "coding.undo", user_id=user_id, project_id=project_id, object_type="event", object_id=event.id,
            before=before, after={"undid": event.action, "coding_id": event.object_id, "state": after})
-    return Undone(action=event.action, coding_id=event.object_id, source_id=source_id, message=message)
+    return Undone(action=event.action, coding_id=event.object_id, source_id=_source_of(event), message=message)

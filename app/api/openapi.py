@@ -512,8 +512,11 @@ def document() -> dict[str, Any]:
                                                                         **ERRORS}},
             },
             "/projects/{project_id}/undo": {
-                "post": {"summary": "Undo your own last coding action in this project",
+                "post": {"summary": "Undo your own last coding action in this project, or in one source",
                          "parameters": [PROJECT_ID],
+                         "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                             "type": "object", "additionalProperties": False,
+                             "properties": {"source_id": {"type": "integer"}}}}}},
                          "responses": {"200": _json(_ref("Undone")), **ERRORS}},
             },
             **SUGGESTION_PATHS,

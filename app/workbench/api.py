@@ -235,9 +235,11 @@ def delete_coding(project_id: int, coding_id: int) -> tuple[str, int]:
 @bp.post("/projects/<int:project_id>/undo")
 def undo(project_id: int) -> Response:
     project, _ = load_project(project_id, needs=Role.CODER)
+    body = json_body("source_id") if request.get_data() else {}
     db = db_session()
     with transaction(db):
-        undone = undo_last(db, project_id=project.id, user_id=_user_id())
+        undone = undo_last(db, project_id=project.id, user_id=_user_id(),
+                           source_id=json_int(body, "source_id", optional=True))
     return jsonify({"action": undone.action, "coding_id": undone.coding_id, "source_id": undone.source_id,
                     "message": undone.message})
 

@@ -190,6 +190,18 @@ def test_undo_reverts_the_last_actions_one_by_one(client, session, team):
     assert actions[-4:] == ["coding.add", "coding.remove", "coding.undo", "coding.undo"]
 
 
+def test_undo_from_a_document_stays_in_that_document_and_says_what_it_reverted(client, session, team):
+    coding, headers = _coded(client, session, team)
+    url = f"/api/v1/projects/{team.project.id}/undo"
+    elsewhere = client.post(url, headers=headers, json={"source_id": team.source.id + 1000})
+    assert elsewhere.status_code == 409
+    assert elsewhere.get_json()["detail"] == "There is nothing of yours left to undo in this source."
+    undone = client.post(url, headers=headers, json={"source_id": team.source.id}).get_json()
+    assert (undone["coding_id"], undone["source_id"]) == (coding["id"], team.source.id)
+    assert undone["message"] == f"Removed your coding “{team.bank.name}” on “banken”."
+    assert client.post(url, headers=headers, json={"source_id": "one"}).status_code == 400
+
+
 def test_undo_only_touches_your_own_actions(client, session, team):
     _coded(client, session, team, user=team.coder)
     response = client.post(f"/api/v1/projects/{team.project.id}/undo", headers=bearer(session, team.owner), json={})
