@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coding.codebook import Code, get_code
 from coding.events import record
-from coding.memos import add_memo
+from coding.memos import add_memo, take_coding_memos
 from research.db import Base, new_guid, utcnow, writes_in_turn
 from research.errors import Conflict, InvalidInput, NotFound
 from research.sources import Source, get_source
@@ -164,10 +164,13 @@ def change_coding(
 
 
 def remove_coding(session: Session, *, project_id: int, coding_id: int, user_id: int | None) -> None:
+    """Remove a coding with its memos; the event keeps both, so an undo restores them."""
     coding = get_coding(session, project_id=project_id, coding_id=coding_id)
+    memos = take_coding_memos(session, project_id=project_id, coding_ids=[coding.id])
     record(session, "coding.remove", user_id=user_id, project_id=project_id, object_type="coding",
            object_id=coding.id, before={**coding.snapshot(), "coder_id": coding.coder_id,
-                                        "origin": coding.origin.value, "guid": coding.guid})
+                                        "origin": coding.origin.value, "guid": coding.guid,
+                                        **({"memos": memos} if memos else {})})
     session.delete(coding)
     session.flush()
 

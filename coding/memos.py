@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from coding.events import record
@@ -70,3 +70,21 @@ def edit_memo(session: Session, *, project_id: int, memo_id: int, text: str, use
            before={"text": before}, after={"target_type": memo.target_type, "target_id": memo.target_id,
                                            "text": memo.text})
     return memo
+
+
+def take_coding_memos(session: Session, *, project_id: int, coding_ids: list[int]) -> list[dict[str, object]]:
+    """Delete the memos on these codings, which go with them, and return what they said (for
+    the event that records the removal, so an undo can bring them back)."""
+    on_codings = (Memo.project_id == project_id, Memo.target_type == "coding", Memo.target_id.in_(coding_ids))
+    memos = list(session.scalars(select(Memo).where(*on_codings).order_by(Memo.id)))
+    session.execute(delete(Memo).where(*on_codings))
+    return [{"coding_id": m.target_id, "text": m.text, "author_id": m.author_id, "created_at": m.created_at.isoformat()}
+            for m in memos]
+
+
+def restore_coding_memos(session: Session, *, project_id: int, memos: list[dict[str, object]]) -> None:
+    """Put back memos that ``take_coding_memos`` returned, with their authors and times."""
+    for memo in memos:
+        written = datetime.fromisoformat(str(memo["created_at"]))
+        session.add(Memo(project_id=project_id, target_type="coding", target_id=memo["coding_id"],
+                         text=str(memo["text"]), author_id=memo["author_id"], created_at=written, updated_at=written))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from coding.codebook import Code
 from coding.codings import Coding, Origin
 from coding.events import Event, record
+from coding.memos import restore_coding_memos, take_coding_memos
 from research.errors import Conflict
 from research.sources import Source
 
@@ -96,6 +97,8 @@ def undo_last(session: Session, *, project_id: int, user_id: int, source_id: int
         assert coding is not None
         before = coding.snapshot()
         message = f"Removed your coding {_described(session, before)}."
+        memos = take_coding_memos(session, project_id=project_id, coding_ids=[coding.id])
+        before |= {"memos": memos} if memos else {}
         session.delete(coding)
     elif event.action == "coding.change":
         assert coding is not None
@@ -116,6 +119,8 @@ def undo_last(session: Session, *, project_id: int, user_id: int, source_id: int
         if old.get("guid"):
             coding.guid = str(old["guid"])
         session.add(coding)
+        session.flush()
+        restore_coding_memos(session, project_id=project_id, memos=list(old.get("memos", [])))
         message = f"Restored your coding {_described(session, old)}."
     session.flush()
     if event.action == "coding.remove":

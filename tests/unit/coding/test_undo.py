@@ -4,9 +4,11 @@ deleted since never blocks undoing what came before it."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from coding.codebook_changes import delete_code
-from coding.codings import Coding, add_coding, remove_coding
+from coding.codings import Coding, add_coding, apply_code, remove_coding
+from coding.memos import Memo, add_memo, memos_of
 from coding.undo import undo_last
 from research.db import transaction
 from research.errors import Conflict
@@ -84,3 +86,33 @@ def test_a_deleted_code_does_not_block_undoing_what_came_before(session, world):
         undone = undo_last(session, project_id=pid, user_id=uid)
     assert (undone.action, undone.coding_id) == ("coding.add", earlier.id)
     assert session.get(Coding, earlier.id) is None
+
+
+def test_a_removed_coding_takes_its_memos_along_and_undo_brings_them_back(session, world):
+    pid, uid = world["project"].id, world["owner"].id
+    with transaction(session):
+        coding = code(session, world, "agent", "Mäklaren")
+        add_memo(session, project_id=pid, target_type="coding", target_id=coding.id, text="Hon litar på mäklaren.",
+                 author_id=uid)
+        add_memo(session, project_id=pid, target_type="coding", target_id=coding.id, text="Jämför med Bo.",
+                 author_id=None)
+    written = [(m.text, m.author_id, m.created_at) for m in memos_of(session, pid, "coding", coding.id)]
+    with transaction(session):
+        remove_coding(session, project_id=pid, coding_id=coding.id, user_id=uid)
+    assert session.scalars(select(Memo)).all() == [], "no memo is left pointing at a removed coding"
+
+    with transaction(session):
+        undo_last(session, project_id=pid, user_id=uid)
+    restored = [(m.text, m.author_id, m.created_at) for m in memos_of(session, pid, "coding", coding.id)]
+    assert sorted(restored) == sorted(written)
+
+
+def test_undoing_a_coding_made_with_a_memo_removes_the_memo_too(session, world):
+    pid, uid = world["project"].id, world["owner"].id
+    with transaction(session):
+        coding, _ = apply_code(session, project_id=pid, source_id=world["source"].id, code_id=world["agent"].id,
+                               start=0, end=8, user_id=uid, memo="Första intrycket.")
+    with transaction(session):
+        undo_last(session, project_id=pid, user_id=uid)
+    assert session.get(Coding, coding.id) is None
+    assert session.scalars(select(Memo)).all() == []
