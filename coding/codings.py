@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coding.codebook import Code, get_code
 from coding.events import record
-from coding.memos import add_memo, take_coding_memos
+from coding.memos import add_memo, memos_of, take_coding_memos
 from research.db import Base, new_guid, utcnow, writes_in_turn
 from research.errors import Conflict, InvalidInput, NotFound
 from research.sources import Source, get_source
@@ -80,6 +80,13 @@ def add_coding(
                      user_id=user_id, origin=origin, client_key=client_key)[0]
 
 
+class Outcome(enum.Enum):
+    """What saving a coding came to."""
+    ADDED = "added"
+    RETRIED = "retried"  # a request repeated with the same client key: the coding it made the first time
+    EXISTING = "existing"  # the same code on the same span by the same coder was there already
+
+
 # Saving a coding is the most frequent write there is, so its statements are built once.
 _BY_CLIENT_KEY = select(Coding.id).where(Coding.project_id == bindparam("project_id"),
                                          Coding.client_key == bindparam("client_key"))
@@ -100,14 +107,14 @@ def _by_client_key(session: Session, project_id: int, client_key: str) -> Coding
 def _add_once(
     session: Session, *, project_id: int, source_id: int, code_id: int, start: int, end: int, user_id: int | None,
     origin: Origin, client_key: str | None,
-) -> tuple[Coding, bool]:
-    """``add_coding``, also saying whether the coding is new (``False``: the key's or an equal coding)."""
+) -> tuple[Coding, Outcome]:
+    """``add_coding``, also saying what it came to."""
     session.flush()  # the look-ups below are plain statements, which see only what is flushed
     connection = session.connection()
     if client_key is not None:
         earlier = _by_client_key(session, project_id, client_key)
         if earlier is not None:
-            return earlier, False
+            return earlier, Outcome.RETRIED
     target = connection.execute(_TEXT_AND_CODE, {"project_id": project_id, "source_id": source_id,
                                                  "code_id": code_id}).one_or_none()
     if target is None:  # say which of the two is missing
@@ -122,14 +129,14 @@ def _add_once(
     same = connection.scalar(_SAME_WITHOUT_CODER, span) if user_id is None else \
         connection.scalar(_SAME_BY_CODER, {**span, "coder_id": user_id})
     if same is not None:
-        return session.get_one(Coding, same), False
+        return session.get_one(Coding, same), Outcome.EXISTING
     coding = Coding(project_id=project_id, source_id=source_id, code_id=code_id, start=start, end=end,
                     coder_id=user_id, origin=origin, client_key=client_key)
     session.add(coding)
     session.flush()
     record(session, "coding.add", user_id=user_id, project_id=project_id, object_type="coding",
            object_id=coding.id, after=coding.snapshot())
-    return coding, True
+    return coding, Outcome.ADDED
 
 
 def get_coding(session: Session, *, project_id: int, coding_id: int) -> Coding:
@@ -196,7 +203,8 @@ def apply_code(
     origin: Origin = Origin.MANUAL,
 ) -> tuple[Coding, bool]:
     """Code a span once per ``client_key``: a retried request returns the coding it
-    made the first time (and ``False``), even when two retries race each other.
+    made the first time (and ``False``), even when two retries race each other. The same code on
+    the same span by the same coder is not doubled either; a memo sent with it is added to it.
 
     Where writers take turns (SQLite) no retry can come between the look-up of the key and the
     insert; elsewhere a racing retry fails only a savepoint around them."""
@@ -205,17 +213,20 @@ def apply_code(
     in_turn = writes_in_turn(session)
     try:
         with nullcontext() if in_turn else session.begin_nested():
-            coding, created = _add_once(session, project_id=project_id, source_id=source_id, code_id=code_id,
+            coding, outcome = _add_once(session, project_id=project_id, source_id=source_id, code_id=code_id,
                                         start=start, end=end, user_id=user_id, origin=origin, client_key=client_key)
     except IntegrityError:
         earlier = _by_client_key(session, project_id, client_key) if client_key is not None and not in_turn else None
         if earlier is None:
             raise
         return earlier, False
-    if created and memo and memo.strip():
+    if outcome is Outcome.EXISTING and memo and memo.strip() in {
+            m.text for m in memos_of(session, project_id, "coding", coding.id)}:
+        return coding, False  # the same request again, without a client key
+    if outcome is not Outcome.RETRIED and memo and memo.strip():
         add_memo(session, project_id=project_id, target_type="coding", target_id=coding.id, text=memo,
                  author_id=user_id)
-    return coding, created
+    return coding, outcome is Outcome.ADDED
 
 
 def find_codings(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from coding.codings import Coding
 from coding.events import Event
+from coding.memos import Memo
 from research import accounts
 from research.db import transaction
 from tests.conftest import Auth
@@ -200,6 +201,22 @@ def test_undo_from_a_document_stays_in_that_document_and_says_what_it_reverted(c
     assert (undone["coding_id"], undone["source_id"]) == (coding["id"], team.source.id)
     assert undone["message"] == f"Removed your coding “{team.bank.name}” on “banken”."
     assert client.post(url, headers=headers, json={"source_id": "one"}).status_code == 400
+
+
+def test_coding_the_same_span_again_with_a_new_memo_adds_the_memo_to_the_coding(client, session, team):
+    headers = bearer(session, team.owner)
+    start, end = span_of("banken")
+    url = f"/api/v1/projects/{team.project.id}/codings"
+    body = {"source_id": team.source.id, "code_id": team.bank.id, "start": start, "end": end}
+    first = client.post(url, headers=headers, json={**body, "memo": "Banken nämns först här."})
+    again = client.post(url, headers=headers, json={**body, "memo": "Jämför med intervju 2."})
+    repeated = client.post(url, headers=headers, json={**body, "memo": "Jämför med intervju 2."})
+    assert (first.status_code, again.status_code, repeated.status_code) == (201, 200, 200)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert again.get_json()["memo"] == "Jämför med intervju 2."
+    session.rollback()
+    memos = session.scalars(select(Memo.text).where(Memo.target_id == first.get_json()["id"]).order_by(Memo.id))
+    assert list(memos) == ["Banken nämns först här.", "Jämför med intervju 2."]
 
 
 def test_undo_only_touches_your_own_actions(client, session, team):
