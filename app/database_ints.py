@@ -38,6 +38,8 @@ def json_int(body: Mapping[str, Any], name: str, *, optional: bool = False) -> i
     value = body.get(name)
     if value is None and optional:
         return None
+    if value is None:
+        raise InvalidInput(f"{name} is required.")
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{name} must be an integer.")
     return database_int(value, name)

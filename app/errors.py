@@ -21,7 +21,8 @@ EXPLANATIONS = {
     403: ("Not allowed", "Your role in this project does not allow this. An owner can change your role."),
     404: ("Not found", "There is nothing here, or it belongs to a project you are not a member of."),
     405: ("Not allowed here", "This address does not accept that kind of request."),
-    409: ("Changed in the meantime", "Someone else changed this; reload the page to see the current state."),
+    409: ("Conflict with what is stored", "Someone else changed this, or it would duplicate something already "
+                                          "there; reload the page to see the current state."),
     413: ("File too large", "The upload is larger than this server accepts. Split it, or ask the "
                             "administrator to raise KUNDSTIG_MAX_UPLOAD_MB."),
     429: ("Too many attempts", "Wait a few minutes before you try again."),

@@ -59,6 +59,8 @@ class Coding(Base):
 
 
 def _check_span(text_length: int, start: int, end: int) -> None:
+    if start >= end:
+        raise InvalidInput(f"A span must end after it starts (start {start}, end {end}).")
     if not 0 <= start < end <= text_length:
         raise InvalidInput(f"The span {start}–{end} is not inside the text (0–{text_length}).")
 

@@ -516,7 +516,7 @@ def document() -> dict[str, Any]:
                          "parameters": [PROJECT_ID],
                          "requestBody": {"required": False, "content": {"application/json": {"schema": {
                              "type": "object", "additionalProperties": False,
-                             "properties": {"source_id": {"type": "integer"}}}}}},
+                             "properties": {"source_id": NULLABLE_INT}}}}},
                          "responses": {"200": _json(_ref("Undone")), **ERRORS}},
             },
             **SUGGESTION_PATHS,

@@ -219,6 +219,27 @@ def test_coding_the_same_span_again_with_a_new_memo_adds_the_memo_to_the_coding(
     assert list(memos) == ["Banken nämns först här.", "Jämför med intervju 2."]
 
 
+def test_api_errors_say_what_was_wrong(client, session, team):
+    headers = bearer(session, team.owner)
+    url = f"/api/v1/projects/{team.project.id}/codings"
+    body = {"source_id": team.source.id, "code_id": team.bank.id}
+
+    def detail(response, status):
+        assert response.status_code == status, response.get_data(as_text=True)
+        return response.get_json()["detail"]
+
+    assert detail(client.post(url, headers=headers, json={**body, "start": 3}), 400) == "end is required."
+    assert detail(client.post(url, headers=headers, json={**body, "start": 20, "end": 10}), 400) == \
+        "A span must end after it starts (start 20, end 10)."
+    refused = client.get(url, headers={"Authorization": "Bearer ks_not-a-token"})
+    assert "unknown or revoked" in detail(refused, 401)
+    assert refused.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    codes = f"/api/v1/projects/{team.project.id}/codes"
+    clash = client.post(codes, headers=headers, json={"name": team.bank.name, "kind": team.bank.kind.value,
+                                                      "parent_id": team.bank.parent_id})
+    assert clash.status_code == 409 and clash.get_json()["error"] == "Conflict with what is stored"
+
+
 def test_undo_only_touches_your_own_actions(client, session, team):
     _coded(client, session, team, user=team.coder)
     response = client.post(f"/api/v1/projects/{team.project.id}/undo", headers=bearer(session, team.owner), json={})
