@@ -33,6 +33,7 @@ class Coding(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "client_key"),
         CheckConstraint("start >= 0 AND start < \"end\"", name="span"),
+        {"sqlite_autoincrement": True},  # ids are never reused (migration 0008)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

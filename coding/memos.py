@@ -16,6 +16,7 @@ MEMO_TARGETS = ("project", "source", "code", "coding")
 
 class Memo(Base):
     __tablename__ = "memo"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (migration 0008)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)

@@ -16,7 +16,7 @@ ATTRIBUTE_TYPES = ("text", "number", "date", "boolean", "choice")
 
 class Participant(Base):
     __tablename__ = "participant"
-    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"), {"sqlite_autoincrement": True})  # see migration 0008
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)

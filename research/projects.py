@@ -39,6 +39,7 @@ LANGUAGES = {
 
 class Project(Base):
     __tablename__ = "project"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (migration 0008)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)

@@ -34,6 +34,7 @@ class SourceKind(enum.StrEnum):
 
 class Source(Base):
     __tablename__ = "source"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (migration 0008)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
