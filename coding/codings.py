@@ -180,6 +180,7 @@ def remove_coding(session: Session, *, project_id: int, coding_id: int, user_id:
     record(session, "coding.remove", user_id=user_id, project_id=project_id, object_type="coding",
            object_id=coding.id, before={**coding.snapshot(), "coder_id": coding.coder_id,
                                         "origin": coding.origin.value, "guid": coding.guid,
+                                        "version": coding.version, "created_at": coding.created_at.isoformat(),
                                         **({"memos": memos} if memos else {})})
     session.delete(coding)
     session.flush()

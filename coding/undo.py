@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coding.codebook import Code
 from coding.codings import Coding, Origin
@@ -84,6 +86,13 @@ def _described(session: Session, snapshot: Mapping[str, Any]) -> str:
     return f"“{code.name if code else 'a code'}” on “{quote}”"
 
 
+def _set_version(session: Session, coding: Coding, version: int) -> None:
+    """The ORM inserts every row at version 1; a restored coding continues its own count."""
+    session.connection().execute(update(Coding.__table__).where(Coding.__table__.c.id == coding.id)
+                                 .values(version=version))
+    set_committed_value(coding, "version", version)
+
+
 def undo_last(session: Session, *, project_id: int, user_id: int, source_id: int | None = None) -> Undone:
     """Revert the person's last coding action (in ``source_id`` when given) and say what it was."""
     event = last_undoable(session, project_id=project_id, user_id=user_id, source_id=source_id)
@@ -118,8 +127,12 @@ def undo_last(session: Session, *, project_id: int, user_id: int, source_id: int
                         coder_id=old.get("coder_id", user_id), origin=Origin(old.get("origin", "manual")))
         if old.get("guid"):
             coding.guid = str(old["guid"])
+        if old.get("created_at"):
+            coding.created_at = datetime.fromisoformat(str(old["created_at"]))
         session.add(coding)
         session.flush()
+        if old.get("version"):  # one past what anyone saw before the removal, so a stale change is refused
+            _set_version(session, coding, int(old["version"]) + 1)
         restore_coding_memos(session, project_id=project_id, memos=list(old.get("memos", [])))
         message = f"Restored your coding {_described(session, old)}."
     session.flush()

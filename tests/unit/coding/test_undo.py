@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from coding.codebook_changes import delete_code
-from coding.codings import Coding, add_coding, apply_code, remove_coding
+from coding.codings import Coding, add_coding, apply_code, change_coding, remove_coding
 from coding.memos import Memo, add_memo, memos_of
 from coding.undo import undo_last
 from research.db import transaction
@@ -116,3 +116,19 @@ def test_undoing_a_coding_made_with_a_memo_removes_the_memo_too(session, world):
         undo_last(session, project_id=pid, user_id=uid)
     assert session.get(Coding, coding.id) is None
     assert session.scalars(select(Memo)).all() == []
+
+
+def test_a_restored_coding_keeps_its_age_and_refuses_a_change_based_on_what_was_seen_before_it_went(session, world):
+    pid, uid = world["project"].id, world["owner"].id
+    with transaction(session):
+        coding = code(session, world, "agent", "Mäklaren")
+    created, seen = coding.created_at, coding.version
+    with transaction(session):
+        remove_coding(session, project_id=pid, coding_id=coding.id, user_id=uid)
+    with transaction(session):
+        undo_last(session, project_id=pid, user_id=uid)
+    restored = session.get(Coding, coding.id)
+    assert restored.created_at == created
+    with pytest.raises(Conflict), transaction(session):
+        change_coding(session, project_id=pid, coding_id=coding.id, user_id=uid, expected_version=seen, start=0,
+                      end=3)
