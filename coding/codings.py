@@ -17,8 +17,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from coding.codebook import Code, get_code
 from coding.events import record
 from coding.memos import add_memo, memos_of, take_coding_memos
+from research.accounts import User
 from research.db import Base, new_guid, utcnow, writes_in_turn
-from research.errors import Conflict, InvalidInput, NotFound
+from research.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from research.projects import Role
 from research.sources import Source, get_source
 
 
@@ -149,11 +151,23 @@ def get_coding(session: Session, *, project_id: int, coding_id: int) -> Coding:
     return coding
 
 
+def check_hand(session: Session, coding: Coding, *, user_id: int | None, role: Role | None) -> None:
+    """A coder changes or removes their own codings (and unattributed ones); another coder's are
+    theirs or an owner's to change, so no one's hand spoils a comparison of coders. ``role`` None
+    is the command line or the system, which may change any coding."""
+    if role is None or role is Role.OWNER or coding.coder_id in (None, user_id):
+        return
+    coder = session.get(User, coding.coder_id)
+    who = coder.display_name if coder is not None else "another coder"
+    raise PermissionDenied(f"This coding is {who}'s; only they or a project owner can change or remove it.")
+
+
 def change_coding(
     session: Session, *, project_id: int, coding_id: int, user_id: int | None, expected_version: int | None,
-    start: int | None = None, end: int | None = None, code_id: int | None = None,
+    start: int | None = None, end: int | None = None, code_id: int | None = None, role: Role | None = None,
 ) -> Coding:
     coding = get_coding(session, project_id=project_id, coding_id=coding_id)
+    check_hand(session, coding, user_id=user_id, role=role)
     if expected_version is not None and expected_version != coding.version:
         raise Conflict("Someone changed this coding after you opened it; reload to see their change.")
     before = coding.snapshot()
@@ -173,9 +187,11 @@ def change_coding(
     return coding
 
 
-def remove_coding(session: Session, *, project_id: int, coding_id: int, user_id: int | None) -> None:
+def remove_coding(session: Session, *, project_id: int, coding_id: int, user_id: int | None,
+                  role: Role | None = None) -> None:
     """Remove a coding with its memos; the event keeps both, so an undo restores them."""
     coding = get_coding(session, project_id=project_id, coding_id=coding_id)
+    check_hand(session, coding, user_id=user_id, role=role)
     memos = take_coding_memos(session, project_id=project_id, coding_ids=[coding.id])
     record(session, "coding.remove", user_id=user_id, project_id=project_id, object_type="coding",
            object_id=coding.id, before={**coding.snapshot(), "coder_id": coding.coder_id,

@@ -199,7 +199,7 @@ def create_coding(project_id: int) -> tuple[Response, int]:
 
 @bp.patch("/projects/<int:project_id>/codings/<int:coding_id>")
 def update_coding(project_id: int, coding_id: int) -> Response:
-    project, _ = load_project(project_id, needs=Role.CODER)
+    project, role = load_project(project_id, needs=Role.CODER)
     body = json_body("version", "start", "end", "code_id", "memo")
     if "version" not in body:
         raise InvalidInput("Send the version you last saw, so a concurrent change is never overwritten.")
@@ -212,7 +212,7 @@ def update_coding(project_id: int, coding_id: int) -> Response:
             db, project_id=project.id, coding_id=coding_id, user_id=_user_id(),
             expected_version=json_int(body, "version"), start=json_int(body, "start", optional=True),
             end=json_int(body, "end", optional=True),
-            code_id=json_int(body, "code_id", optional=True),
+            code_id=json_int(body, "code_id", optional=True), role=role,
         )
         if memo and memo.strip():
             add_memo(db, project_id=project.id, target_type="coding", target_id=coding.id, text=memo,
@@ -222,13 +222,13 @@ def update_coding(project_id: int, coding_id: int) -> Response:
 
 @bp.delete("/projects/<int:project_id>/codings/<int:coding_id>")
 def delete_coding(project_id: int, coding_id: int) -> tuple[str, int]:
-    project, _ = load_project(project_id, needs=Role.CODER)
+    project, role = load_project(project_id, needs=Role.CODER)
     expected = query_int("version")
     db = db_session()
     with transaction(db):
         if expected is not None and get_coding(db, project_id=project.id, coding_id=coding_id).version != expected:
             raise Conflict("Someone changed this coding after you opened it; reload to see their change.")
-        remove_coding(db, project_id=project.id, coding_id=coding_id, user_id=_user_id())
+        remove_coding(db, project_id=project.id, coding_id=coding_id, user_id=_user_id(), role=role)
     return "", 204
 
 

@@ -167,10 +167,26 @@ def test_a_change_without_the_version_seen_is_refused(client, session, team):
 
 @pytest.mark.parametrize("role, status", [("coder", 204), ("viewer", 403), ("outsider", 404)])
 def test_removing_a_coding_needs_a_coder(client, session, team, role, status):
-    coding, _ = _coded(client, session, team)
+    coding, _ = _coded(client, session, team, user=team.coder if role == "coder" else team.owner)
     response = client.delete(f"/api/v1/projects/{team.project.id}/codings/{coding['id']}",
                              headers=bearer(session, getattr(team, role)))
     assert response.status_code == status
+
+
+def test_a_coder_cannot_change_or_remove_another_coders_coding_but_an_owner_can(client, session, team):
+    owners, owner_headers = _coded(client, session, team)
+    coders, coder_headers = _coded(client, session, team, phrase="till banken", user=team.coder)
+    url = f"/api/v1/projects/{team.project.id}/codings"
+    refused = client.delete(f"{url}/{owners['id']}", headers=coder_headers)
+    assert refused.status_code == 403
+    assert refused.get_json()["detail"] == \
+        f"This coding is {team.owner.display_name}'s; only they or a project owner can change or remove it."
+    assert client.patch(f"{url}/{owners['id']}", headers=coder_headers,
+                        json={"version": owners["version"], "start": 0}).status_code == 403
+    assert client.patch(f"{url}/{coders['id']}", headers=owner_headers,
+                        json={"version": coders["version"], "start": 0}).status_code == 200
+    assert client.delete(f"{url}/{coders['id']}", headers=owner_headers).status_code == 204
+    assert [c["id"] for c in client.get(url, headers=owner_headers).get_json()] == [owners["id"]]
 
 
 def test_undo_reverts_the_last_actions_one_by_one(client, session, team):
