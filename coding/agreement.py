@@ -66,6 +66,7 @@ ROW_HEADER: tuple[str, ...] = (
     "observed_disagreement",
     "expected_disagreement",
 )
+STUDY_HEADER: tuple[str, ...] = ("coder_a", "coder_b", "sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +94,18 @@ class AgreementReport:
     codes: tuple[CodeAgreement, ...]
     overall: CodeAgreement
 
-    def as_rows(self, names: Mapping[int, str] | None = None) -> list[tuple[str | int | float | None, ...]]:
-        """A header row, one row per code, then the overall row: ready for csv.writer."""
+    def as_rows(
+        self, names: Mapping[int, str] | None = None, *, about: tuple[str, str, str] | None = None
+    ) -> list[tuple[str | int | float | None, ...]]:
+        """A header row, one row per code, then the overall row: ready for csv.writer.
+
+        Figures keep their full precision. With ``about`` = (coder A, coder B, the sources
+        compared), every row also names them, so a file read on its own says what it compares."""
         names = names or {}
-        rows: list[tuple[str | int | float | None, ...]] = [ROW_HEADER]
+        extra: tuple[str, ...] = about or ()
+        rows: list[tuple[str | int | float | None, ...]] = [
+            ROW_HEADER + (STUDY_HEADER if about else ())
+        ]
         for row in (*self.codes, self.overall):
             label = "(overall)" if row.code_id is None else names.get(row.code_id, "")
             rows.append(
@@ -112,6 +121,7 @@ class AgreementReport:
                     row.alpha_u,
                     row.observed_disagreement,
                     row.expected_disagreement,
+                    *extra,
                 )
             )
         return rows

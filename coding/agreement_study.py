@@ -72,6 +72,11 @@ def coded_sources(session: Session, project_id: int, coder_id: int) -> set[int]:
         Coding.project_id == project_id, Coding.coder_id == coder_id).distinct()))
 
 
+def uncoded_sources(session: Session, project_id: int, coder_id: int, source_ids: Sequence[int]) -> list[int]:
+    """The sources of ``source_ids`` in which ``coder_id`` has no coding at all."""
+    return sorted(set(source_ids) - coded_sources(session, project_id, coder_id))
+
+
 def shared_sources(session: Session, project_id: int, coder_a: int, coder_b: int) -> list[int]:
     return sorted(coded_sources(session, project_id, coder_a) & coded_sources(session, project_id, coder_b))
 
@@ -121,3 +126,69 @@ def merge_pieces(pieces: Sequence[ComparedPiece]) -> list[ComparedPiece]:
         else:
             merged.append(piece)
     return merged
+
+
+DIFFERENCE_SHOWN = 300  # a longer difference is shown as its start and end around "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """A stretch where the two coders disagree: neighbouring differing pieces joined, and
+    widened to whole words for reading (``lead`` and ``tail`` are the agreed parts of the
+    first and last word)."""
+
+    start: int
+    end: int
+    lead: str
+    text: str
+    tail: str
+    verdicts: frozenset[Verdict]
+    codes_a: frozenset[int]
+    codes_b: frozenset[int]
+
+    @property
+    def verdict(self) -> Verdict:
+        return next(iter(self.verdicts)) if len(self.verdicts) == 1 else "differ"
+
+
+def _word_start(text: str, offset: int) -> int:
+    while offset > 0 and (text[offset - 1].isalnum() or text[offset - 1] in "-'’"):
+        offset -= 1
+    return offset
+
+
+def _word_end(text: str, offset: int) -> int:
+    while offset < len(text) and (text[offset].isalnum() or text[offset] in "-'’"):
+        offset += 1
+    return offset
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= DIFFERENCE_SHOWN:
+        return text
+    half = DIFFERENCE_SHOWN // 2
+    return text[:_word_end(text, half)] + " … " + text[_word_start(text, len(text) - half):]
+
+
+def differences(pieces: Sequence[ComparedPiece], text: str) -> list[Difference]:
+    """Where the coders differ, as whole words: pieces that are next to each other, or
+    share a word, become one difference (so a boundary a few letters apart is one entry
+    that shows the word, not a fragment of it)."""
+    groups: list[list[ComparedPiece]] = []
+    for piece in pieces:
+        if piece.verdict in ("none", "both"):
+            continue
+        if groups and _word_start(text, piece.start) <= _word_end(text, groups[-1][-1].end):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    found = []
+    for group in groups:
+        start, end = group[0].start, group[-1].end
+        shown_start, shown_end = _word_start(text, start), _word_end(text, end)
+        found.append(Difference(
+            start=start, end=end, lead=text[shown_start:start], text=_shorten(text[start:end]),
+            tail=text[end:shown_end], verdicts=frozenset(p.verdict for p in group),
+            codes_a=frozenset(c for p in group for c in p.codes_a),
+            codes_b=frozenset(c for p in group for c in p.codes_b)))
+    return found

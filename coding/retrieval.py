@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coding.codebook import Code
@@ -368,3 +368,64 @@ def context(text: str, start: int, end: int, first: SegmentRow | None, last: Seg
         space = after.rfind(" ")
         after = (after[:space] if space > 0 else after) + "…"
     return before, after
+
+
+QUOTE_HEADER = ("source", "participant", "codes", "coders", "start", "end", "quote", "context")
+
+
+def quote_rows(
+    session: Session, *, project_id: int, code_ids: Sequence[int], mode: Mode = "any",
+    filters: QuoteFilters | None = None,
+) -> list[tuple[str | int, ...]]:
+    """Every quote :func:`retrieve` finds (not one page), as a header and rows for a CSV:
+    source, participant, codes, coders, start, end (code points), the quote and the
+    quote with its context around it."""
+    found = retrieve(session, project_id=project_id, code_ids=code_ids, mode=mode, filters=filters,
+                     offset=0, limit=1_000_000_000)
+    rows: list[tuple[str | int, ...]] = [QUOTE_HEADER]
+    for quote in found.quotes:
+        rows.append((quote.source_name, quote.participant or "", "; ".join(quote.codes), "; ".join(quote.coders),
+                     quote.passage.start, quote.passage.end, quote.text, quote.before + quote.text + quote.after))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class CodingQuote:
+    """What a memo on a coding is about: the coding's code, source and words."""
+
+    coding_id: int
+    code_id: int
+    code_name: str
+    source_id: int
+    source_name: str
+    start: int
+    end: int
+    text: str  # the coded words, shortened to ``QUOTE_SHORT`` characters at a space
+
+
+QUOTE_SHORT = 120
+
+
+def shorten(text: str, limit: int = QUOTE_SHORT) -> str:
+    """``text`` on one line, cut at a space before ``limit`` characters with a "…"."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut) + "…"
+
+
+def coding_quotes(session: Session, *, project_id: int, coding_ids: Iterable[int]) -> dict[int, CodingQuote]:
+    """The codings of ``coding_ids`` that still exist, with their code, source and words
+    (one query; only the coded stretch of each text is read)."""
+    ids = sorted(set(coding_ids))
+    if not ids:
+        return {}
+    words = func.substr(Source.text, Coding.start + 1, Coding.end - Coding.start)
+    rows = session.execute(
+        select(Coding.id, Coding.code_id, Code.name, Coding.source_id, Source.name, Coding.start, Coding.end, words)
+        .join(Code, Code.id == Coding.code_id).join(Source, Source.id == Coding.source_id)
+        .where(Coding.project_id == project_id, Coding.id.in_(ids))
+    ).all()
+    return {r[0]: CodingQuote(r[0], r[1], r[2], r[3], r[4], r[5], r[6], shorten(r[7] or "")) for r in rows}

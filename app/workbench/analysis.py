@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
+from datetime import date
 from typing import Any
 
 from flask import Response, abort, render_template, request, url_for
@@ -13,13 +16,22 @@ from app.database import db_session
 from app.projects.access import load_project
 from app.security import login_required
 from app.workbench import bp
-from coding.agreement_study import agreement_for, coders_of, compare_source, merge_pieces, shared_sources
+from coding.agreement_study import (
+    agreement_for,
+    coders_of,
+    compare_source,
+    differences,
+    merge_pieces,
+    shared_sources,
+    uncoded_sources,
+)
 from coding.codebook import Code, code_paths, codes_of
 from coding.kinds import CodeKind
 from coding.matrices import Matrix, code_by_code, code_by_participant
-from coding.retrieval import MODES, QuoteFilters, retrieve
+from coding.retrieval import MODES, QuoteFilters, quote_rows, retrieve
+from exports.spreadsheets import escape_cell
 from research.errors import InvalidInput
-from research.participants import AttributeDef, AttributeValue, participants_of
+from research.participants import AttributeDef, AttributeValue, Participant, participants_of
 from research.sources import SourceKind, get_source, sources_of
 
 PER_PAGE = 50
@@ -79,9 +91,24 @@ def _common(project_id: int) -> dict[str, Any]:
     )
 
 
+def _unknown_filters(project_id: int, code_ids: list[int], filters: QuoteFilters, known_codes: set[int],
+                     known_sources: set[int]) -> list[str]:
+    """What the query names that this project does not have (a stale link, a typed URL)."""
+    db = db_session()
+    missing = [f"No such code (id {c}) in this project." for c in code_ids if c not in known_codes]
+    if filters.phase_code_id is not None and filters.phase_code_id not in known_codes:
+        missing.append(f"No such phase code (id {filters.phase_code_id}) in this project.")
+    if filters.source_id is not None and filters.source_id not in known_sources:
+        missing.append(f"No such source (id {filters.source_id}) in this project.")
+    if filters.participant_id is not None and db.scalar(select(Participant.id).where(
+            Participant.project_id == project_id, Participant.id == filters.participant_id)) is None:
+        missing.append(f"No such participant (id {filters.participant_id}) in this project.")
+    return missing
+
+
 @bp.get("/projects/<int:project_id>/retrieve")
 @login_required
-def retrieve_page(project_id: int) -> str:
+def retrieve_page(project_id: int) -> str | Response | tuple[str, int]:
     project, role = load_project(project_id)
     db = db_session()
     code_ids = _ints("code")
@@ -91,18 +118,31 @@ def retrieve_page(project_id: int) -> str:
     filters = QuoteFilters(participant_id=_int("participant"), attribute_id=attribute_id,
                            attribute_value=attribute_value, source_kind=_kind(), source_id=_int("source"),
                            phase_code_id=_int("phase"), coder_id=_int("coder"))
+    sources = sources_of(db, project.id)
+    unknown = _unknown_filters(project.id, code_ids, filters, {c.id for c in codes_of(db, project.id)},
+                               {s.id for s in sources})
+    if request.args.get("format") == "csv":
+        if unknown:
+            abort(404, " ".join(unknown))
+        if not code_ids:
+            abort(400, "Choose one or more codes (parameter code).")
+        return _csv(quote_rows(db, project_id=project.id, code_ids=code_ids, mode=mode, filters=filters),  # type: ignore[arg-type]
+                    f"quotes-{_slug(project.name)}-{date.today().isoformat()}.csv")
     page = max(1, _int("page") or 1)
     result = retrieve(db, project_id=project.id, code_ids=code_ids, mode=mode, filters=filters,  # type: ignore[arg-type]
-                      offset=(page - 1) * PER_PAGE, limit=PER_PAGE) if code_ids else None
+                      offset=(page - 1) * PER_PAGE, limit=PER_PAGE) if code_ids and not unknown else None
     args = {"code": code_ids, "mode": mode, **filters.query_args()}
     if "attribute" in args:
         args["av"] = f"{args.pop('attribute')}:{args.pop('value', '')}"
-    return render_template(
+    html = render_template(
         "workbench/retrieve.html", project=project, role=role, result=result, selected=set(code_ids), mode=mode,
         filters=filters, page=page, per_page=PER_PAGE, args=args, participants=participants_of(db, project.id),
-        attribute_choices=_attribute_choices(project.id), sources=sources_of(db, project.id),
-        av=f"{attribute_id}:{attribute_value or ''}" if attribute_id is not None else "", **_common(project.id),
+        attribute_choices=_attribute_choices(project.id), sources=sources, unknown=unknown,
+        av=f"{attribute_id}:{attribute_value or ''}" if attribute_id is not None else "",
+        csv_url=url_for("workbench.retrieve_page", project_id=project.id, format="csv", **args),
+        **_common(project.id),
     )
+    return (html, 404) if unknown else html
 
 
 def _matrix(project_id: int) -> tuple[str, Matrix | None, dict[str, Any]]:
@@ -160,24 +200,25 @@ def matrices(project_id: int) -> str | Response:
     )
 
 
-def _csv(rows: list[Any], filename: str) -> Response:
+def _csv(rows: Any, filename: str) -> Response:
+    """Rows as a UTF-8 CSV download (with a byte-order mark for spreadsheet programs), every
+    text that a spreadsheet would run as a formula escaped; numbers keep their precision."""
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
+        writer.writerow(["" if v is None else escape_cell(v) for v in row])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheet formulas escaped: a text starting with = + - @ (or a tab/CR) gets a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _slug(text: str) -> str:
+    """ASCII letters, digits and hyphens only: safe in a file name on any system."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-") or "x"
+
+
+def _source_names(names: dict[int, str], ids: Any) -> str:
+    return "; ".join(names.get(i, f"source {i}") for i in ids)
 
 
 @bp.get("/projects/<int:project_id>/agreement")
@@ -199,15 +240,24 @@ def agreement(project_id: int) -> str | Response:
             error = str(exc)
     codes = {c.id: c for c in codes_of(db, project.id)}
     paths = code_paths(list(codes.values()))
+    names = {c.id: c.name for c in coders}
+    sources = sources_of(db, project.id)
+    source_names = {s.id: s.name for s in sources}
     if request.args.get("format") == "csv":
         if report is None:
             abort(400)
-        return _csv(report.as_rows(paths), "agreement.csv")
-    names = {c.id: c.name for c in coders}
+        name_a, name_b = names[report.coder_a], names[report.coder_b]
+        return _csv(report.as_rows(paths, about=(name_a, name_b, _source_names(source_names, report.source_ids))),
+                    f"agreement-{_slug(name_a)}-vs-{_slug(name_b)}-{date.today().isoformat()}.csv")
+    # A coder with no coding in a compared source: every figure there compares against nothing.
+    uncoded: dict[int, list[str]] = {}
+    for who in () if report is None else (report.coder_a, report.coder_b):
+        missing = [source_names.get(i, f"source {i}") for i in uncoded_sources(db, project.id, who, report.source_ids)]
+        uncoded[who] = missing[:6] + ([f"{len(missing) - 6} more"] if len(missing) > 6 else [])
     return render_template(
         "workbench/agreement.html", project=project, role=role, coders=coders, coder_a=coder_a, coder_b=coder_b,
-        report=report, error=error, chosen=set(chosen), shared=set(shared), sources=sources_of(db, project.id),
-        paths=paths, names=names, codes=codes,
+        report=report, error=error, chosen=set(chosen), shared=set(shared), sources=sources,
+        paths=paths, names=names, codes=codes, uncoded=uncoded, source_names=source_names,
         csv_url=url_for("workbench.agreement", project_id=project.id, format="csv",
                         **request.args.to_dict(flat=False)),
     )
@@ -232,5 +282,5 @@ def compare(project_id: int, source_id: int) -> str:
     return render_template(
         "workbench/compare.html", project=project, role=role, source=source, pieces=pieces, codes=codes,
         coder_a=coders[coder_a], coder_b=coders[coder_b], code_id=code_id, counts=counts, used=used,
-        differences=[p for p in pieces if p.verdict in ("only_a", "only_b", "differ")],
+        differences=differences(pieces, source.text),
     )

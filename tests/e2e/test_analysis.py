@@ -84,7 +84,8 @@ def test_the_agreement_page_compares_the_two_demo_coders(logged_in: Page, live_s
     assert serious_accessibility_violations(page) == []
     with page.expect_download() as download:
         page.click("text=Download CSV")
-    assert download.value.suggested_filename == "agreement.csv"
+    assert re.fullmatch(r"agreement-demo-researcher-vs-second-coder-\d{4}-\d{2}-\d{2}\.csv",
+                        download.value.suggested_filename)
     page.locator(".compare-links a").first.click()
     page.wait_for_url("**/agreement/sources/**")
     expect(page.locator(".compare-text mark").first).to_be_visible()
