@@ -92,7 +92,7 @@ def test_a_whole_turn_is_coded_with_one_keystroke_and_undone_with_another(logged
     assert coded_text(page, 6) == [page.locator(".block").nth(6).locator(".block-text").inner_text()]
     page.locator(".block").nth(6).focus()
     page.keyboard.press("u")
-    expect(page.locator("#status")).to_contain_text("Removed the coding you had added")
+    expect(page.locator("#status")).to_contain_text("Removed your coding")
     assert coded_text(page, 6) == []
 
 
@@ -135,6 +135,10 @@ def test_merging_two_codes_moves_the_codings_to_the_remaining_code(logged_in, li
     page.select_option("#merge-target_id", label="E2E Beta")
     screenshot(page, "codebook-merge")
     page.click("text=Merge into the chosen code")
+    expect(page.locator("#merge-confirm")).to_be_visible()
+    screenshot(page, "codebook-merge-confirm")
+    page.check("#merge-confirm")
+    page.click("text=Merge and delete")
     expect(page.locator(".flash-success")).to_contain_text("merged")
     assert page.locator("a:text-is('E2E Alfa')").count() == 0
     expect(page.locator(".code-tree li", has_text="E2E Beta")).to_contain_text("1 coding")

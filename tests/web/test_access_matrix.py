@@ -81,10 +81,13 @@ REQUIRED_ROLE: dict[tuple[str, str], Role] = {
     ("workbench.merge_code", "POST"): Role.CODER,
     ("workbench.split_code", "POST"): Role.CODER,
     ("workbench.delete_code", "POST"): Role.CODER,
+    ("workbench.add_code_memo", "POST"): Role.CODER,
     ("workbench.memos", "GET"): Role.VIEWER,
     ("workbench.memos", "POST"): Role.CODER,
+    ("workbench.set_blind_mode", "POST"): Role.VIEWER,
     ("workbench.edit_memo_page", "GET"): Role.CODER,
     ("workbench.edit_memo_page", "POST"): Role.CODER,
+    ("workbench.delete_memo_page", "POST"): Role.CODER,
     ("workbench.history", "GET"): Role.VIEWER,
     ("workbench.retrieve_page", "GET"): Role.VIEWER,
     ("workbench.matrices", "GET"): Role.VIEWER,
@@ -173,7 +176,7 @@ def world(app, session):
                                 original=role.value.encode())
             code = create_code(session, project_id=project.id, name=f"Köpa en bostad ({role})", kind=CodeKind.GOAL)
             coding = add_coding(session, project_id=project.id, source_id=source.id, code_id=code.id, start=0,
-                                end=10, user_id=owner.id)
+                                end=10, user_id=user.id)
             memo = add_memo(session, project_id=project.id, target_type="project", target_id=None,
                             text="Arbetshypotes", author_id=user.id)
             participant = create_participant(session, project_id=project.id, name=f"Deltagare {role}")

@@ -256,6 +256,19 @@ def test_api_errors_say_what_was_wrong(client, session, team):
     assert clash.status_code == 409 and clash.get_json()["error"] == "Conflict with what is stored"
 
 
+def test_the_text_of_one_span_redraws_only_the_turns_it_touches(client, auth, team):
+    auth.login()
+    url = f"/projects/{team.project.id}/sources/{team.source.id}/text"
+    start, end = span_of("banken")
+    one = client.get(f"{url}?from={start}&to={end}").get_data(as_text=True)
+    assert one.count('<section') == 1 and "banken" in one and "Mäklaren" not in one
+    start, _ = span_of("Göteborg")
+    _, end = span_of("Mäklaren")
+    two = client.get(f"{url}?from={start}&to={end}").get_data(as_text=True)
+    assert two.count('<section') == 2 and "Hur började det?" not in two
+    assert client.get(url).get_data(as_text=True).count('<section') >= 3
+
+
 def test_undo_only_touches_your_own_actions(client, session, team):
     _coded(client, session, team, user=team.coder)
     response = client.post(f"/api/v1/projects/{team.project.id}/undo", headers=bearer(session, team.owner), json={})

@@ -72,18 +72,92 @@ export function rangeToSpan(root, range) {
   return end > start ? { start, end, text: text.trim() } : null;
 }
 
-/** The DOM point of code point `offset` (the start of the piece holding it). */
-export function offsetToPoint(root, offset) {
-  const pieces = root.querySelectorAll("[data-s]");
+/** Index of the last piece starting at or before code point `offset` (0 if none does). */
+function pieceIndexAt(pieces, offset) {
   let lo = 0;
   let hi = pieces.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (Number(pieces[mid].dataset.s) <= offset) lo = mid; else hi = mid - 1;
   }
-  const piece = pieces[lo];
-  if (!piece) return null;
-  const node = piece.firstChild || piece;
-  if (node.nodeType !== Node.TEXT_NODE) return { node, offset: 0 };
+  return lo;
+}
+
+/** The one text node of a piece (a bidi mark is the whole of its piece: piece > mark > text). */
+function textNodeOf(piece) {
+  let node = piece.firstChild;
+  while (node && node.nodeType !== Node.TEXT_NODE) node = node.firstChild;
+  return node;
+}
+
+/**
+ * The DOM point of code point `offset`. With `atEnd`, an offset where a piece ends stays at the
+ * end of that piece instead of moving to the start of the next one (which may be in the next
+ * turn, after its speaker line), so a range ending there holds only the text up to `offset`.
+ */
+export function offsetToPoint(root, offset, atEnd = false) {
+  const pieces = root.querySelectorAll("[data-s]");
+  if (!pieces.length) return null;
+  const piece = pieces[pieceIndexAt(pieces, atEnd ? offset - 1 : offset)];
+  const node = textNodeOf(piece);
+  if (!node) return { node: piece, offset: 0 };
   return { node, offset: unitIndex(node.data, Math.max(0, offset - Number(piece.dataset.s))) };
+}
+
+/** A DOM range over code points start..end of the text, or null. */
+export function spanToRange(root, start, end) {
+  const from = offsetToPoint(root, start);
+  const to = offsetToPoint(root, end, true);
+  if (!from || !to) return null;
+  const range = document.createRange();
+  range.setStart(from.node, from.offset);
+  range.setEnd(to.node, to.offset);
+  return range.collapsed ? null : range;
+}
+
+/** Code point length of the whole text as drawn (where the last piece ends). */
+export function textLength(root) {
+  const pieces = root.querySelectorAll("[data-s]");
+  return pieces.length ? pieceEnd(pieces[pieces.length - 1]) : 0;
+}
+
+/**
+ * The words of code points start..end as drawn, for showing (a quote), not for offsets: parts in
+ * different turns are joined by a space, and a long passage keeps its beginning and end around
+ * an ellipsis. Touches only the pieces at either end, never every character of a long passage.
+ */
+export function quoteOf(root, start, end, limit = 160) {
+  const pieces = root.querySelectorAll("[data-s]");
+  if (!pieces.length || end <= start) return "";
+  const part = (piece) => {
+    const s = Number(piece.dataset.s);
+    const text = piece.textContent;
+    const from = unitIndex(text, Math.max(0, start - s));
+    const to = unitIndex(text, Math.max(0, end - s));
+    return text.slice(from, to);
+  };
+  const gap = (a, b) => (a.closest(".block") !== b.closest(".block") ? " " : "");
+  const first = pieceIndexAt(pieces, start);
+  const last = pieceIndexAt(pieces, end - 1);
+  let head = "";
+  let i = first;
+  for (; i <= last && head.length <= limit; i++) head += (i > first ? gap(pieces[i - 1], pieces[i]) : "") + part(pieces[i]);
+  let quote;
+  if (i > last) {
+    quote = head;
+  } else {
+    let tail = "";
+    for (let j = last; j >= i && tail.length <= limit; j--) tail = part(pieces[j]) + (j < last ? gap(pieces[j], pieces[j + 1]) : "") + tail;
+    quote = `${head} ${tail}`;
+  }
+  return shorten(quote.replace(/\s+/g, " ").trim(), limit);
+}
+
+/** `text` cut to about `limit` UTF-16 units: its beginning and end around "…", never inside a surrogate pair. */
+export function shorten(text, limit = 160) {
+  if (text.length <= limit) return text;
+  const cut = (index) => (isLow(text.charCodeAt(index)) ? index - 1 : index);
+  const headEnd = cut(Math.round(limit * 0.65));
+  const tailStart = cut(text.length - Math.round(limit * 0.3));
+  return `${text.slice(0, headEnd).trimEnd()} … ${text.slice(tailStart).trimStart()}`;
 }

@@ -11,6 +11,8 @@ export class Picker {
     this.element = element;
     this.input = element.querySelector("input");
     this.list = element.querySelector("[role=listbox]");
+    this.quote = element.querySelector(".picker-quote");
+    this.label = element.querySelector("label");
     this.items = items;
     this.recent = recent;
     this.onPick = onPick;
@@ -30,19 +32,28 @@ export class Picker {
     }, 150));
   }
 
-  open(rect, selectionText, place) {
+  /**
+   * Opens for a passage: `quote` is shown at the top (what is about to be coded), `selectionText`
+   * offers an in-vivo code, and `place(element)` puts the picker where it covers nothing selected.
+   */
+  open({ quote = "", selectionText = "", label = "Code for the selected text" }, place) {
     this.selectionText = (selectionText || "").replace(/\s+/g, " ").trim();
+    this.quote.replaceChildren(withBidiMarks(quote ? `“${quote}”` : ""));
+    this.quote.hidden = !quote;
+    this.label.textContent = quote ? `${label}: ${quote}` : label;
     this.input.value = "";
     this.active = 0;
     this.render();
-    place(this.element, rect);
+    this.element.hidden = false;
+    place(this.element);
     this.input.focus({ preventScroll: true });
   }
 
-  close() {
+  /** Hides the picker; `reason` ("pick", "escape" or "away") tells the page where focus should go. */
+  close(reason = "away") {
     if (this.element.hidden) return;
     this.element.hidden = true;
-    this.onClose();
+    this.onClose(reason);
   }
 
   matches() {
@@ -118,7 +129,7 @@ export class Picker {
     } else if (event.key === "Escape") {
       event.preventDefault();
       event.stopPropagation();
-      this.close();
+      this.close("escape");
     }
   }
 
@@ -126,6 +137,6 @@ export class Picker {
     const option = this.options[index];
     if (!option) return;
     this.onPick(option);
-    this.close();
+    this.close("pick");
   }
 }
