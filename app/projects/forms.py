@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from research.phase_models import PHASE_MODELS
@@ -20,6 +20,8 @@ class ProjectForm(FlaskForm):
 class NewProjectForm(ProjectForm):
     phase_model = SelectField("Phase model", choices={key: label for key, (label, _) in PHASE_MODELS.items()},
                               default="six")
+    codebook = RadioField("Codebook", default="template", choices={
+        "template": "Start from the customer-path template", "empty": "Start empty"})
 
 
 class PhasesForm(FlaskForm):

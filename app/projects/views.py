@@ -15,6 +15,7 @@ from app.projects.access import load_project
 from app.projects.forms import DeleteProjectForm, MemberForm, NewProjectForm, PhasesForm, ProjectForm, RoleForm
 from app.security import current_user, login_required
 from app.templating import counted
+from coding.codebook_template import apply_customer_path_template
 from coding.events import history, record
 from coding.project_deletion import ProjectContents, delete_project, project_contents
 from coding.summary import summarise
@@ -54,7 +55,11 @@ def new() -> str | Response:
             )
             record(db, "project.create", user_id=_user_id(), project_id=project.id, object_type="project",
                    object_id=project.id, after={"name": project.name})
-        flash(f"Project '{project.name}' created.", "success")
+            template = form.codebook.data == "template"
+            if template:
+                apply_customer_path_template(db, project=project, user_id=_user_id())
+        flash(f"Project '{project.name}' created" + (" with the customer-path codebook to adapt." if template
+                                                     else " with an empty codebook."), "success")
         return redirect(url_for("projects.overview", project_id=project.id))
     return render_template("projects/new.html", form=form)
 

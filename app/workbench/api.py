@@ -130,7 +130,7 @@ def create_code_api(project_id: int) -> tuple[Response, int]:
         code = create_code(
             db, project_id=project.id, name=texts["name"], kind=kind,
             parent_id=json_int(body, "parent_id", optional=True),
-            is_folder=body.get("is_folder", False), colour=texts["colour"] or "#7f8c8d",
+            is_folder=body.get("is_folder", False), colour=texts["colour"] or None,
             description=texts["description"], when_to_use=texts["when_to_use"], when_not=texts["when_not"],
             examples=texts["examples"], aliases=aliases, **{n: body.get(n) for n in KIND_FIELDS if n in body},
         )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, ColorField, Field, Form, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from coding.codebook import KIND_FIELDS, kinds_using, parse_colour
 from coding.kinds import ACTOR_TYPES, COMPANY_ROLES, MEDIA, OWNERSHIPS, TOUCHPOINT_TYPES, VALENCES, CodeKind
+from research.errors import InvalidInput
 
 NONE = ("", "—")
 
@@ -23,12 +25,24 @@ def _choices(values: object) -> list[SelectChoice]:
     return options([NONE, *((v, str(v).replace("_", "-")) for v in values)])  # type: ignore[attr-defined]
 
 
+def colour_like_hex(_form: Form, field: Field) -> None:
+    """The picker sends #rrggbb; where a browser shows a text box instead, #36c, #3366CC and
+    3366cc are accepted too and stored as #3366cc. Left empty, the server chooses."""
+    if not (field.data or "").strip():
+        field.data = None  # a new code then gets the next palette colour; an edited one keeps its own
+        return
+    try:
+        field.data = parse_colour(field.data)
+    except InvalidInput as exc:
+        raise ValidationError(str(exc)) from exc
+
+
 class CodeForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=options((k.value, k.label) for k in CodeKind), default=CodeKind.THEME.value)
     parent_id = SelectField("Inside", choices=[], validate_choice=False)
     is_folder = BooleanField("A folder (groups codes, cannot be coded itself)")
-    colour = StringField("Colour", default="#7f8c8d", validators=[Regexp(r"^#[0-9a-fA-F]{6}$", message="Use #3366cc.")])
+    colour = ColorField("Colour", validators=[colour_like_hex])
     description = TextAreaField("Definition", validators=[Optional(), Length(max=5000)])
     when_to_use = TextAreaField("When to use", validators=[Optional(), Length(max=5000)])
     when_not = TextAreaField("When not to use", validators=[Optional(), Length(max=5000)])
@@ -47,6 +61,10 @@ class CodeForm(FlaskForm):
     goal_id = SelectField("Goal (sub-goals)", choices=[], validate_choice=False)
     version = HiddenField()
 
+    def kind_field_names(self) -> list[tuple[str, str]]:
+        """(field name, the kinds that use it, space-separated) for the form's live filter."""
+        return [(name, " ".join(kind.value for kind in kinds_using(name))) for name in KIND_FIELDS]
+
     def kind_fields(self) -> dict[str, object]:
         fields: dict[str, object] = {}
         for name in ("ownership", "actor_type", "medium", "touchpoint_type", "company_role"):
@@ -64,12 +82,19 @@ class MoveForm(FlaskForm):
 class MergeForm(FlaskForm):
     target_id = SelectField("Merge into", choices=[], validate_choice=False,
                             description="Every coding of this code moves to the chosen code; this code disappears.")
+    step = HiddenField()  # "confirm" once the researcher has seen what the merge will do
+    codings = HiddenField()  # the number of codings the confirmation stated
+    confirm = BooleanField("Yes, merge")
 
 
 class SplitForm(FlaskForm):
     new_name = StringField("Name of the new code", validators=[DataRequired(), Length(max=200)],
                            description="A sibling of this code with the same kind and fields; "
                                        "the ticked codings move to it.")
+
+
+class CodeMemoForm(FlaskForm):
+    text = TextAreaField("New memo", validators=[DataRequired(message="Write something first."), Length(max=20000)])
 
 
 class DeleteForm(FlaskForm):

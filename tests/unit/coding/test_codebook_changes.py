@@ -11,7 +11,7 @@ from coding.codebook_template import apply_customer_path_template
 from coding.codings import Coding, add_coding, apply_code, change_coding, remove_coding
 from coding.events import Event
 from coding.kinds import CodeKind
-from coding.memos import add_memo, memos_of
+from coding.memos import Memo, add_memo, memos_of
 from coding.undo import undo_last
 from research.db import transaction
 from research.errors import Conflict, InvalidInput
@@ -189,8 +189,9 @@ def test_splitting_a_code_moves_the_chosen_codings_to_a_new_sibling_of_the_same_
                          new_name="  Mäklarens telefon ", coding_ids=[go.id], user_id=world["owner"].id)
     agent = session.get(Code, world["agent"].id)
     assert new.guid != agent.guid and new.id != agent.id
-    assert (new.name, new.parent_id, new.kind, new.colour, new.description, new.aliases) == (
-        "Mäklarens telefon", world["actors"].id, CodeKind.ACTOR, "#1f6f78", "Säljer bostäder", ["mäklaren"])
+    assert (new.name, new.parent_id, new.kind, new.description, new.aliases) == (
+        "Mäklarens telefon", world["actors"].id, CodeKind.ACTOR, "Säljer bostäder", ["mäklaren"])
+    assert new.colour != agent.colour, "the two codes' stripes must be told apart"
     assert (new.ownership, new.actor_type, new.is_folder) == ("third_party", "person", False)
     assert session.get(Coding, go.id).code_id == new.id
     assert session.get(Coding, stay.id).code_id == agent.id
@@ -224,3 +225,22 @@ def test_splitting_into_a_name_already_taken_beside_the_code_is_a_conflict(sessi
     with pytest.raises(InvalidInput), transaction(session):
         split_code(session, project_id=world["project"].id, code_id=world["agent"].id, new_name="Annan",
                    coding_ids=[], user_id=None)
+
+
+def test_memos_follow_their_codings_through_a_merge_and_go_with_a_deleted_code(session, world):
+    pid, uid = world["project"].id, world["owner"].id
+    with transaction(session):
+        kept = code(session, world, "broker", "Mäklaren")
+        duplicate = code(session, world, "agent", "Mäklaren")
+        add_memo(session, project_id=pid, target_type="coding", target_id=duplicate.id, text="Säljaren valde honom.",
+                 author_id=uid)
+        merge_codes(session, project_id=pid, source_id=world["agent"].id, target_id=world["broker"].id, user_id=uid)
+    assert [m.text for m in memos_of(session, pid, "coding", kept.id)] == ["Säljaren valde honom."]
+
+    with transaction(session):
+        add_memo(session, project_id=pid, target_type="code", target_id=world["broker"].id, text="Definition",
+                 author_id=uid)
+        delete_code(session, project_id=pid, code_id=world["broker"].id, user_id=uid)
+    assert session.scalars(select(Memo)).all() == [], "no memo is left on a deleted code or its codings"
+    removed = session.scalar(select(Event).where(Event.action == "coding.remove", Event.object_id == kept.id))
+    assert [m["text"] for m in removed.before["memos"]] == ["Säljaren valde honom."]
