@@ -69,6 +69,7 @@ def clear(engine: Engine) -> None:
         else:
             for table in tables:
                 connection.execute(text(f'DELETE FROM "{table}"'))
+            connection.execute(text("DELETE FROM sqlite_sequence"))  # ids start at 1 again, as on PostgreSQL
 
 
 def connect(backend: str, directory: Path) -> Engine:

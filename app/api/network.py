@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from app.api import bp
 from app.database import db_session
 from app.network.params import coding_ids, evidence_filters, network_options
+from app.network.views import quote_href
 from app.projects.access import load_project
 from coding.evidence import journey_for, network_for, quotes_for
 from exports.network_files import FORMATS, export_network
@@ -85,5 +86,5 @@ def quote_json(project_id: int, quote: Any) -> dict[str, Any]:
         "coding_id": quote.coding_id, "code_id": quote.code_id, "code": quote.code, "source_id": quote.source_id,
         "source": quote.source, "start": quote.start, "end": quote.end, "text": quote.text,
         "participant_id": quote.participant_id, "participant": quote.participant,
-        "href": f"/projects/{project_id}/sources/{quote.source_id}#o-{quote.start}",
+        "href": quote_href(project_id, quote.source_id, quote.start, quote.end),
     }

@@ -26,9 +26,9 @@ OWNERSHIP_LABELS = {"company": "The company's own", "partner": "Partner", "third
                     "customer_sphere": "Customer's own sphere"}
 
 
-def quote_href(project_id: int, source_id: int, start: int) -> str:
-    """Where a quote sits in its document (the source page scrolls to the offset)."""
-    return f"/projects/{project_id}/sources/{source_id}#o-{start}"
+def quote_href(project_id: int, source_id: int, start: int, end: int) -> str:
+    """Where a quote sits in its document (the source page scrolls to it and marks it)."""
+    return f"/projects/{project_id}/sources/{source_id}?at={start}-{end}"
 
 
 def quotes_url(project: Project, ids: Any, title: str = "") -> str:

@@ -146,9 +146,9 @@ def test_quotes_link_to_their_place_in_the_document(client, auth, project):
     ids = ",".join(str(i) for i in range(1, 10))
     quotes = client.get(f"/api/v1/projects/{project.id}/quotes?ids={ids}").get_json()
     agent = next(q for q in quotes if q["text"] == "Mäklaren")
-    assert agent["href"] == f"/projects/{project.id}/sources/{project.source_id}#o-0"
+    assert agent["href"] == f"/projects/{project.id}/sources/{project.source_id}?at=0-8"
     page = client.get(f"/projects/{project.id}/quotes?ids={ids}").get_data(as_text=True)
-    assert f'href="/projects/{project.id}/sources/{project.source_id}#o-0"' in page
+    assert f'href="/projects/{project.id}/sources/{project.source_id}?at=0-8"' in page
     assert client.get(f"/api/v1/projects/{project.id}/quotes?ids=a,b").status_code == 400
 
 
