@@ -16,6 +16,7 @@ from app.database import db_session
 from app.projects.access import load_project
 from app.security import login_required
 from app.workbench import bp
+from app.workbench.views import blind_mode, user_id
 from coding.agreement_study import (
     agreement_for,
     coders_of,
@@ -53,6 +54,13 @@ def _kind(name: str = "source_kind") -> str | None:
     return value if value in {k.value for k in SourceKind} else None
 
 
+def _coder(project_id: int) -> int | None:
+    """The coder filter: in blind mode a coder counts only their own codings, whatever was asked."""
+    if blind_mode(project_id):
+        return user_id()
+    return _int("coder")
+
+
 def _attribute_filter() -> tuple[int | None, str | None]:
     """``av=<attribute id>:<value>`` (the form's one select) or ``attribute`` and ``value``."""
     combined = request.args.get("av", "")
@@ -86,6 +94,7 @@ def _common(project_id: int) -> dict[str, Any]:
     paths = code_paths(codes)
     return dict(
         code_choices=[(c.id, paths[c.id]) for c in sorted(codes, key=lambda c: paths[c.id].lower()) if not c.is_folder],
+        blind=blind_mode(project_id),
         phase_choices=[(c.id, paths[c.id]) for c in codes if c.kind is CodeKind.PHASE and not c.is_folder],
         coders=coders_of(db, project_id), kinds=list(SourceKind),
     )
@@ -117,7 +126,7 @@ def retrieve_page(project_id: int) -> str | Response | tuple[str, int]:
     attribute_id, attribute_value = _attribute_filter()
     filters = QuoteFilters(participant_id=_int("participant"), attribute_id=attribute_id,
                            attribute_value=attribute_value, source_kind=_kind(), source_id=_int("source"),
-                           phase_code_id=_int("phase"), coder_id=_int("coder"))
+                           phase_code_id=_int("phase"), coder_id=_coder(project.id))
     sources = sources_of(db, project.id)
     unknown = _unknown_filters(project.id, code_ids, filters, {c.id for c in codes_of(db, project.id)},
                                {s.id for s in sources})
@@ -150,7 +159,7 @@ def _matrix(project_id: int) -> tuple[str, Matrix | None, dict[str, Any]]:
     kind = request.args.get("kind", "participants")
     kind = kind if kind in MATRIX_KINDS else "participants"
     attribute_id = _int("attribute")
-    common = dict(code_ids=_ints("code") or None, source_kind=_kind(), coder_id=_int("coder"))
+    common = dict(code_ids=_ints("code") or None, source_kind=_kind(), coder_id=_coder(project_id))
     if kind == "cooccurrence":
         return kind, code_by_code(db, project_id=project_id, **common), common
     if kind == "attribute":

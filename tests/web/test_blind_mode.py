@@ -117,3 +117,19 @@ def test_someone_outside_the_project_cannot_set_it(client, auth, team):
     response = client.post(f"/projects/{team.project.id}/sources/{team.source.id}/blind",
                            data={"blind": "1", "csrf_token": token})
     assert response.status_code == 404
+
+
+def test_in_blind_mode_retrieval_and_matrices_count_only_the_coders_own_codings(client, auth, team, coded):
+    auth.login(team.coder.email)
+    pid = team.project.id
+    retrieve = f"/projects/{pid}/retrieve?code={team.bank.id}&coder={team.owner.id}"
+    assert "<mark>Göteborg</mark>" not in client.get(retrieve).get_data(as_text=True)  # the owner's codings
+    toggle(client, team, team.source.id, on=True)
+
+    quotes = client.get(retrieve).get_data(as_text=True)
+    assert "<mark>Göteborg</mark>" in quotes and "<mark>banken</mark>" not in quotes and "Blind mode is on" in quotes
+    assert client.get(f"/projects/{pid}/retrieve?code={team.bank.id}&format=csv").get_data(as_text=True) \
+        .count("\n") == 3, "a header and the coder's two codings"
+    matrix = client.get(f"/projects/{pid}/matrices?kind=cooccurrence&format=csv").get_data(as_text=True)
+    assert matrix == client.get(f"/projects/{pid}/matrices?kind=cooccurrence&format=csv&coder={team.coder.id}") \
+        .get_data(as_text=True)
