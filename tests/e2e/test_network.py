@@ -56,7 +56,7 @@ def test_the_network_filters_to_a_phase_opens_an_actor_and_its_quote_leads_to_th
 
     link = page.locator("#nw-detail-body .quotes li a.quote-source").first
     href = link.get_attribute("href")
-    assert re.fullmatch(rf"/projects/{live_server.demo.project_id}/sources/\d+#o-\d+", href)
+    assert re.fullmatch(rf"/projects/{live_server.demo.project_id}/sources/\d+\?at=\d+-\d+", href)
     link.click()
     page.wait_for_url(re.compile(r"/sources/\d+"))
     page.wait_for_function("word => document.querySelector('main').innerText.includes(word)",
