@@ -22,6 +22,7 @@ from coding.codebook import Code
 from coding.codings import Coding, Origin
 from coding.events import Event, record
 from coding.memos import restore_coding_memos, take_coding_memos
+from coding.retrieval import shorten
 from research.errors import Conflict
 from research.sources import Source
 
@@ -77,7 +78,7 @@ def last_undoable(session: Session, *, project_id: int, user_id: int, source_id:
 def _quote(session: Session, source_id: int, start: int, end: int) -> str:
     text = session.scalar(select(func.substr(Source.text, start + 1, min(end - start, QUOTE_LENGTH + 1)))
                           .where(Source.id == source_id)) or ""
-    return text if len(text) <= QUOTE_LENGTH else text[:QUOTE_LENGTH - 1].rstrip() + "…"
+    return shorten(text, QUOTE_LENGTH)
 
 
 def _described(session: Session, snapshot: Mapping[str, Any]) -> str:
