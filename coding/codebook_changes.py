@@ -27,6 +27,7 @@ from coding.codebook import (
 )
 from coding.codings import Coding
 from coding.events import record
+from coding.history import plural
 from coding.kinds import CodeKind
 from coding.memos import Memo, take_coding_memos
 from research.errors import Conflict, InvalidInput
@@ -79,10 +80,6 @@ class _Unchanged:
 UNCHANGED: Final = _Unchanged()
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def own_codings(session: Session, code_id: int) -> int:
     """How many codings carry the code itself (not its sub-codes)."""
     return session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == code_id)) or 0
@@ -124,7 +121,7 @@ def update_code(
     if is_folder and not code.is_folder:
         carried = own_codings(session, code.id)
         if carried:
-            raise InvalidInput(f"'{code.name}' has {_plural(carried, 'coding')}; a folder cannot hold codings. "
+            raise InvalidInput(f"'{code.name}' has {plural(carried, 'coding')}; a folder cannot hold codings. "
                                "Move or merge them first.")
     if name is not None or new_parent != code.parent_id:
         name = clean_name(code.name if name is None else name)

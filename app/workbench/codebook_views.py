@@ -22,6 +22,7 @@ from coding.codebook import Code, code_paths, codes_of, create_code, get_code, n
 from coding.codebook_template import apply_customer_path_template
 from coding.codings import Coding
 from coding.events import record
+from coding.history import plural
 from coding.kinds import CodeKind
 from coding.memos import Memo, add_memo, memos_of
 from research.accounts import User
@@ -47,10 +48,6 @@ def _counts(project_id: int) -> Counter[int]:
     rows = db_session().execute(select(Coding.code_id, func.count()).where(Coding.project_id == project_id)
                                 .group_by(Coding.code_id)).all()
     return Counter(dict(rows))
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _parent(value: str | None) -> int | None:
@@ -242,10 +239,10 @@ def _merge_statement(plan: changes.MergePlan) -> str:
     """The sentence the researcher ticks to confirm the merge."""
     a, b = plan.source.name, plan.target.name
     if plan.source.is_folder:
-        return f"Move {_plural(plan.sub_codes, 'sub-code')} from '{a}' to '{b}' and delete '{a}'"
-    statement = f"Move {_plural(plan.codings, 'coding')} from '{a}' to '{b}' and delete '{a}'"
+        return f"Move {plural(plan.sub_codes, 'sub-code')} from '{a}' to '{b}' and delete '{a}'"
+    statement = f"Move {plural(plan.codings, 'coding')} from '{a}' to '{b}' and delete '{a}'"
     if plan.sub_codes:
-        statement += f" (its {_plural(plan.sub_codes, 'sub-code')} move to '{b}' too)"
+        statement += f" (its {plural(plan.sub_codes, 'sub-code')} move to '{b}' too)"
     return statement
 
 
@@ -309,11 +306,11 @@ def merge_code(project_id: int, code_id: int) -> tuple[str, int] | Response:
         flash(str(exc), "error")
         return redirect(url_for("workbench.edit_code", project_id=project.id, code_id=code_id))
     if plan.source.is_folder:
-        message = f"'{source_name}' merged into '{target_name}': {_plural(plan.sub_codes, 'sub-code')} moved."
+        message = f"'{source_name}' merged into '{target_name}': {plural(plan.sub_codes, 'sub-code')} moved."
     else:
-        message = f"'{source_name}' merged into '{target_name}': {_plural(moved, 'coding')} moved"
+        message = f"'{source_name}' merged into '{target_name}': {plural(moved, 'coding')} moved"
         if plan.duplicates:
-            message += f", {_plural(plan.duplicates, 'duplicate')} that '{target_name}' already had dropped"
+            message += f", {plural(plan.duplicates, 'duplicate')} that '{target_name}' already had dropped"
         message += "."
     flash(message, "success")
     return redirect(url_for("workbench.codebook", project_id=project.id) + f"#code-{target_id}")
@@ -344,7 +341,7 @@ def split_code(project_id: int, code_id: int) -> tuple[str, int] | Response:
         flash(f"Nothing was split: {exc}", "error")
         return _code_page(project, role, get_code(db, project_id=project.id, code_id=code_id), split=form,
                           ticked=chosen, status=_status(exc))
-    flash(f"Code split: {_plural(len(chosen), 'coding')} now carry '{new.name}'.", "success")
+    flash(f"Code split: {plural(len(chosen), 'coding')} now carry '{new.name}'.", "success")
     return redirect(url_for("workbench.codebook", project_id=project.id) + f"#code-{new.id}")
 
 
@@ -365,8 +362,8 @@ def delete_code(project_id: int, code_id: int) -> Response:
     except DomainError as exc:
         flash(str(exc), "error")
     else:
-        went = [_plural(sub_codes, "sub-code")] if sub_codes else []
-        went.append(_plural(codings, "coding"))
+        went = [plural(sub_codes, "sub-code")] if sub_codes else []
+        went.append(plural(codings, "coding"))
         flash(f"{what} '{name}' deleted with its {' and '.join(went)}.", "success")
     return redirect(url_for("workbench.codebook", project_id=project.id))
 
